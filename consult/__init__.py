@@ -1,0 +1,80 @@
+"""Consult: an open-source public consultation platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Only wiring happens here: no database writes, no migrations."""
+    from config import CONFIGS
+
+    config_name = config_name or os.environ.get("CONSULT_ENV", "development")
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config["ENV_NAME"] = config_name
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable) outside development.")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from consult import cli, errors
+    from consult.core import i18n, security
+
+    errors.register_error_handlers(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult.core import i18n
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    from consult.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+    # Import every model module so metadata (and Alembic) sees all tables.
+    from consult import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.accounts.views import bp as accounts_bp
+    from consult.api import bp as api_bp
+    from consult.extensions import csrf
+    from consult.policy.views import bp as policy_bp
+
+    app.register_blueprint(policy_bp)
+    app.register_blueprint(accounts_bp)
+    # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)

@@ -1,0 +1,1 @@
+"""Accounts: people, their participant profile, sessions and API tokens."""

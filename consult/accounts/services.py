@@ -1,0 +1,299 @@
+"""Account rules: registration, authentication, profile, tokens, reset, export, deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.accounts.models import ApiToken, Participant, User
+from consult.core import audit
+from consult.core.models import utcnow
+from consult.core.vocab import AGE_BANDS, GENDERS, PROVINCES, ROLES, STAKEHOLDER_GROUPS
+from consult.errors import Conflict, NotFound, ValidationError
+from consult.extensions import db
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+TOKEN_PREFIX = "cst_"
+DELETED_NAME = "Former participant"
+_RESET_SALT = "consult.password-reset"
+# Checked when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0")
+
+PROFILE_FIELDS: dict[str, tuple[str, ...]] = {
+    "province": PROVINCES,
+    "stakeholder_group": STAKEHOLDER_GROUPS,
+    "gender": GENDERS,
+    "age_band": AGE_BANDS,
+}
+
+
+def normalise_email(email: str) -> str:
+    """Validate syntax only (no DNS: the machine may be offline) and lowercase it."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationError("Enter a valid email address.", {"email": str(exc)}) from exc
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            "The password is too short.",
+            {field: f"Use at least {MIN_PASSWORD} characters."},
+        )
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError("The password is too long.", {field: "Too long."})
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 80:
+        raise ValidationError("Enter a display name.", {"display_name": "Use 1 to 80 characters."})
+    return name
+
+
+def _check_profile(profile: dict[str, str]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for name, allowed in PROFILE_FIELDS.items():
+        value = profile.get(name) or "undisclosed"
+        if value not in allowed:
+            raise ValidationError("Choose from the list.", {name: "Not a valid choice."})
+        clean[name] = value
+    return clean
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def register_user(
+    email: str,
+    password: str,
+    display_name: str,
+    role: str = "citizen",
+    profile: dict[str, str] | None = None,
+) -> User:
+    """Create an account and its participant profile (everything undisclosed by default)."""
+    email = normalise_email(email)
+    _check_password(password)
+    name = _check_name(display_name)
+    if role not in ROLES:
+        raise ValidationError("Unknown role.", {"role": f"One of {', '.join(ROLES)}."})
+    clean = _check_profile(profile or {})
+    if get_user_by_email(email) is not None:
+        raise Conflict(
+            "An account with this email already exists.",
+            {"email": "Already registered. Log in or reset your password."},
+        )
+    participant = Participant(kind="account", display_name=name, **clean)
+    user = User(
+        email=email,
+        password_hash=generate_password_hash(password),
+        role=role,
+        participant=participant,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user for good credentials; None for every kind of failure alike."""
+    try:
+        email = normalise_email(email)
+    except ValidationError:
+        email = ""
+    user = get_user_by_email(email) if email else None
+    if user is None or not user.password_hash or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def update_profile(user: User, display_name: str, profile: dict[str, str]) -> None:
+    participant = user.participant
+    participant.display_name = _check_name(display_name)
+    for name, value in _check_profile(profile).items():
+        setattr(participant, name, value)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise ValidationError(
+            "The current password is not right.", {"current_password": "Not right."}
+        )
+    _check_password(new, "new_password")
+    user.password_hash = generate_password_hash(new)
+
+
+def set_role(user: User, role: str, actor_id: int | None = None) -> None:
+    if role not in ROLES:
+        raise ValidationError("Unknown role.", {"role": f"One of {', '.join(ROLES)}."})
+    if user.role == role:
+        return
+    audit.record(
+        "account.role",
+        actor_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+        data={"from": user.role, "to": role},
+    )
+    user.role = role
+
+
+# --- API tokens ----------------------------------------------------------------------
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    plaintext: str
+
+
+def create_api_token(user: User, name: str) -> NewToken:
+    """Make a token; only its hash is stored, so the caller must show it now or never."""
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 80:
+        raise ValidationError("Name the token.", {"name": "Use 1 to 80 characters."})
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=name, token_hash=_token_digest(plaintext), prefix=plaintext[:10]
+    )
+    db.session.add(token)
+    db.session.flush()
+    return NewToken(token=token, plaintext=plaintext)
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_for_token(plaintext: str) -> User | None:
+    """Resolve a Bearer token to an active user; revoked tokens and deleted users fail."""
+    if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_digest(plaintext))
+    )
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    # Touch at most every five minutes so reads do not turn into writes.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now
+    return token.user
+
+
+# --- password reset ------------------------------------------------------------------
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes with the password, so a link works once and dies when the password changes.
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+
+
+def request_password_reset(email: str) -> str | None:
+    """Return a reset token for a known active account, None otherwise (caller says nothing)."""
+    try:
+        email = normalise_email(email)
+    except ValidationError:
+        return None
+    user = get_user_by_email(email)
+    if user is None or not user.is_active:
+        return None
+    return make_reset_token(user)
+
+
+def reset_password(token: str, new_password: str) -> User:
+    invalid = ValidationError(
+        "This reset link is invalid or has expired. Ask for a new one.", {"token": "Invalid."}
+    )
+    try:
+        payload = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature) as exc:
+        raise invalid from exc
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if user is None or not user.is_active or payload.get("pw") != _password_fingerprint(user):
+        raise invalid
+    _check_password(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    return user
+
+
+# --- your data -----------------------------------------------------------------------
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything we hold about this person, as a JSON-ready dict ("download my data")."""
+    p = user.participant
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": p.display_name,
+            "role": user.role,
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "profile": {name: getattr(p, name) for name in PROFILE_FIELDS},
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in user.tokens
+        ],
+    }
+
+
+def delete_account(user: User, password: str) -> None:
+    """Remove the identity and keep the consultation record.
+
+    Comments and responses stay, attributed to "Former participant"; the profile codes
+    stay too, so published participation figures do not shift after the fact.
+    """
+    if not user.password_hash or not check_password_hash(user.password_hash, password):
+        raise ValidationError("The password is not right.", {"password": "Not right."})
+    now = utcnow()
+    user.email = None
+    user.password_hash = None
+    user.deleted_at = now
+    user.participant.display_name = DELETED_NAME
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+    audit.record("account.delete", actor_id=None, target_type="user", target_id=user.id)

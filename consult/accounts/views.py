@@ -1,0 +1,234 @@
+"""Account pages: register, log in and out, password reset, /account."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from consult.accounts import forms, services
+from consult.core.forms import apply_domain_error
+from consult.core.i18n import is_local_url
+from consult.core.mail import send_mail
+from consult.errors import DomainError
+from consult.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _email_key() -> str:
+    return "email:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data,
+                form.password.data,
+                form.display_name.data,
+                profile=form.profile_data(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
+            return redirect(url_for("policy.home"))
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"], key_func=_email_key)
+def login():
+    form = forms.LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            target = form.next.data
+            return redirect(target if is_local_url(target) else url_for("policy.home"))
+        form.form_errors.append(_("Email or password is not right."))
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/auth/logout", methods=["GET", "POST"])
+def logout():
+    form = forms.ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."))
+        return redirect(url_for("policy.home"))
+    return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/auth/reset", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        token = services.request_password_reset(form.email.data)
+        if token is not None:
+            link = url_for("accounts.reset_password", token=token, _external=True)
+            send_mail(
+                form.email.data.strip(),
+                _("Reset your Consult password"),
+                _(
+                    "Someone asked to reset the password of your Consult account. If it was you, "
+                    "open this link within an hour:\n\n%(link)s\n\nIf not, ignore this message.",
+                    link=link,
+                ),
+            )
+        # The same answer whether or not the account exists.
+        flash(_("If an account uses that email, we have sent it a link to reset the password."))
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def reset_password(token: str):
+    form = forms.ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            flash(_("Your password is changed. Log in with the new one."))
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_form.html", form=form), 422 if form.errors else 200
+
+
+def _account_page(status: int = 200, **forms_):
+    context = {
+        "profile_form": forms.ProfileForm(obj=current_user.participant),
+        "password_form": forms.PasswordChangeForm(),
+        "token_form": forms.TokenForm(),
+        "delete_form": forms.DeleteAccountForm(),
+        "confirm_form": forms.ConfirmForm(),
+    }
+    context.update(forms_)
+    return render_template("accounts/account.html", **context), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/profile")
+@login_required
+def update_profile():
+    form = forms.ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.display_name.data, form.profile_data())
+            db.session.commit()
+            flash(_("Your profile is saved."))
+            return redirect(url_for("accounts.account"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _account_page(422, profile_form=form)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = forms.PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+            db.session.commit()
+            flash(_("Your password is changed."))
+            return redirect(url_for("accounts.account"))
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+    return _account_page(422, password_form=form)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = forms.TokenForm()
+    if form.validate_on_submit():
+        try:
+            new = services.create_api_token(current_user, form.name.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            # Shown once, on this response only; it is never stored in the clear.
+            return render_template("accounts/token_created.html", new=new)
+    return _account_page(422, token_form=form)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if forms.ConfirmForm().validate_on_submit():
+        services.revoke_api_token(current_user, token_id)
+        db.session.commit()
+        flash(_("The token is revoked."))
+    return redirect(url_for("accounts.account"))
+
+
+@bp.get("/account/data")
+@login_required
+def download_data():
+    body = json.dumps(services.export_user_data(current_user), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=consult-my-data.json"},
+    )
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account():
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            apply_domain_error(form, exc)
+        else:
+            logout_user()
+            flash(_("Your account is deleted. Your contributions remain, without your name."))
+            return redirect(url_for("policy.home"))
+    return _account_page(422, delete_form=form)

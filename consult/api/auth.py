@@ -1,0 +1,37 @@
+"""Bearer-token authentication for API writes; cookies are never used by the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import g, request
+
+from consult.accounts.models import User
+from consult.accounts.services import user_for_token
+from consult.errors import AuthenticationRequired
+
+
+def bearer_user() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return user_for_token(token.strip())
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve the Bearer token to `g.api_user`, or answer 401 in the JSON error shape."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        user = bearer_user()
+        if user is None:
+            raise AuthenticationRequired(
+                "A valid API token is required: send 'Authorization: Bearer <token>'."
+            )
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,18 @@
+"""Turn a DomainError into form errors, so the person sees what to fix and keeps their input."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from consult.errors import DomainError
+
+
+def apply_domain_error(form: FlaskForm, exc: DomainError) -> None:
+    placed = False
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+            placed = True
+    if not placed or not exc.fields or exc.message not in form.form_errors:
+        form.form_errors.append(exc.message)

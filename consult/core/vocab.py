@@ -1,0 +1,107 @@
+"""Stable vocabulary codes (CONTRACT §3) and their translatable labels."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ROLES = ("citizen", "facilitator", "moderator", "admin")
+CHANNELS = ("online", "hearing", "paper")
+STANCES = ("support", "oppose", "concern", "suggestion")
+COMMENT_STATUSES = ("published", "pending", "hidden", "rejected", "withdrawn")
+PROVINCES = (
+    "punjab",
+    "sindh",
+    "khyber-pakhtunkhwa",
+    "balochistan",
+    "gilgit-baltistan",
+    "azad-jammu-kashmir",
+    "islamabad",
+    "overseas",
+    "undisclosed",
+)
+STAKEHOLDER_GROUPS = (
+    "citizen",
+    "student",
+    "academic",
+    "civil-society",
+    "expert",
+    "government",
+    "private-sector",
+    "media",
+    "other",
+    "undisclosed",
+)
+GENDERS = ("woman", "man", "transgender", "other", "undisclosed")
+AGE_BANDS = ("18-24", "25-34", "35-49", "50-64", "65+", "undisclosed")
+FLAG_REASONS = ("spam", "abuse", "off-topic", "personal-data", "other")
+POLICY_STATUSES = ("draft", "open", "closed", "published")
+MODERATION_MODES = ("post", "pre")
+
+LABELS = {
+    "role": {
+        "citizen": _l("Citizen"),
+        "facilitator": _l("Facilitator"),
+        "moderator": _l("Moderator"),
+        "admin": _l("Administrator"),
+    },
+    "province": {
+        "punjab": _l("Punjab"),
+        "sindh": _l("Sindh"),
+        "khyber-pakhtunkhwa": _l("Khyber Pakhtunkhwa"),
+        "balochistan": _l("Balochistan"),
+        "gilgit-baltistan": _l("Gilgit-Baltistan"),
+        "azad-jammu-kashmir": _l("Azad Jammu and Kashmir"),
+        "islamabad": _l("Islamabad Capital Territory"),
+        "overseas": _l("Overseas Pakistani"),
+        "undisclosed": _l("Prefer not to say"),
+    },
+    "stakeholder_group": {
+        "citizen": _l("Citizen"),
+        "student": _l("Student"),
+        "academic": _l("Academic"),
+        "civil-society": _l("Civil society"),
+        "expert": _l("Expert or specialist"),
+        "government": _l("Government"),
+        "private-sector": _l("Private sector"),
+        "media": _l("Media"),
+        "other": _l("Other"),
+        "undisclosed": _l("Prefer not to say"),
+    },
+    "gender": {
+        "woman": _l("Woman"),
+        "man": _l("Man"),
+        "transgender": _l("Transgender"),
+        "other": _l("Other"),
+        "undisclosed": _l("Prefer not to say"),
+    },
+    "age_band": {
+        "18-24": _l("18 to 24"),
+        "25-34": _l("25 to 34"),
+        "35-49": _l("35 to 49"),
+        "50-64": _l("50 to 64"),
+        "65+": _l("65 or older"),
+        "undisclosed": _l("Prefer not to say"),
+    },
+    "policy_status": {
+        "draft": _l("Draft"),
+        "open": _l("Open for feedback"),
+        "closed": _l("Closed"),
+        "published": _l("Report published"),
+    },
+}
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(code, label) pairs for a form select, in vocabulary order."""
+    return [(code, label) for code, label in LABELS[kind].items()]
+
+
+def label(kind: str, code: str | None) -> str:
+    if code is None:
+        return ""
+    return str(LABELS.get(kind, {}).get(code, code))
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    """Render a CHECK-constraint list; the codes are our own constants, never user input."""
+    return ", ".join(f"'{v}'" for v in values)

@@ -1,0 +1,17 @@
+"""Every model, imported in one place for Alembic and the test schema."""
+
+from consult.accounts.models import ApiToken, Participant, User
+from consult.core.audit import AuditEntry
+from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Objective",
+    "Participant",
+    "Policy",
+    "Quotation",
+    "Section",
+    "TextRevision",
+    "User",
+]

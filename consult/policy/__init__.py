@@ -1,0 +1,1 @@
+"""Policies as data: loading files, revisions, and the reading pages."""
