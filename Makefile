@@ -1,0 +1,63 @@
+# Two commands on a fresh machine: `make run` and `make test` (CONTRACT §1).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+setup-db: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) consult load-policy
+	$(FLASK) consult demo-accounts
+
+run: setup-db
+	@echo "Serving Consult on http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Browser tests drive Debian's Chromium and inject axe-core from npm.
+browser:
+	bash scripts/ensure-browser.sh
+
+test: install-dev browser
+	$(BIN)/python -m pytest
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not e2e"
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check consult tests bench config.py wsgi.py
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format consult tests bench config.py wsgi.py
+
+translations: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel compile -d translations --statistics
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/*.db
