@@ -51,9 +51,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format consult tests bench config.py wsgi.py
 
+# Extract every msgid, merge it into each catalogue (keeping its header and Plural-Forms),
+# compile. `--ignore-dirs` replaces Babel's default, which would skip templates/_macros.
 translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ node_modules" \
+		-o translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d translations --statistics
 
 bench: install

@@ -8,7 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from consult.accounts.services import MAX_PASSWORD, MIN_PASSWORD
-from consult.core.vocab import choices
+from consult.core.forms import select_choices as choices
 
 
 class ProfileFields:

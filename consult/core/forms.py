@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
+from consult.core.vocab import choices
 from consult.errors import DomainError
 
 
@@ -16,3 +18,8 @@ def apply_domain_error(form: FlaskForm, exc: DomainError) -> None:
             placed = True
     if not placed or not exc.fields or exc.message not in form.form_errors:
         form.form_errors.append(exc.message)
+
+
+def select_choices(kind: str) -> list[SelectChoice]:
+    """Options for a vocabulary select, in vocabulary order, with translatable labels."""
+    return [SelectChoice(code, label) for code, label in choices(kind)]
