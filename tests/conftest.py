@@ -94,8 +94,22 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
         db.session.remove()
 
 
+class FreshContextClient(FlaskClient):
+    """Run every request in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the `app` fixture pushes one), so
+    `g` (Flask-Login's user, Flask-Babel's locale) and the database session would leak from
+    one request to the next inside a test.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

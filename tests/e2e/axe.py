@@ -21,7 +21,7 @@ BLOCKING = {"serious", "critical"}
 @cache
 def axe_source() -> str:
     if not AXE_JS.is_file():
-        pytest.skip(f"axe-core not found at {AXE_JS}: run `make browser`.")
+        pytest.fail(f"axe-core not found at {AXE_JS}: run `make browser`.")
     return AXE_JS.read_text(encoding="utf-8")
 
 

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Point pytest-playwright at Debian's Chromium; never `playwright install`."""
     if not Path(CHROMIUM_PATH).is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM_PATH}: run `make browser`.")
+        pytest.fail(f"Chromium not found at {CHROMIUM_PATH}: run `make browser`.")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM_PATH,
@@ -64,7 +64,10 @@ def live_app(make_app: Callable[..., Flask]) -> Flask:
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve `live_app` on 127.0.0.1 (random port) in a thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A short poll interval keeps shutdown() (once per test) from waiting 0.5 s.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

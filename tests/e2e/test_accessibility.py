@@ -1,0 +1,97 @@
+"""axe-core finds no serious or critical WCAG 2.2 AA problem, and small screens do not scroll
+sideways."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.axe import BLOCKING, axe_violations, describe_violations
+
+pytestmark = pytest.mark.e2e
+
+SECTION = "/policies/nsp-2022-2026/sections/human-security"
+
+PAGES = {
+    "home": ("/", "en"),
+    "overview": ("/policies/nsp-2022-2026", "en"),
+    "section": (SECTION, "en"),
+    "login": ("/auth/login", "en"),
+    "register": ("/auth/register", "en"),
+    "section-ur": (SECTION, "ur"),
+}
+
+
+def open_page(page: Page, live_server: str, path: str, language: str = "en") -> None:
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+    response = page.goto(live_server + path)
+    assert response is not None and response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ur" else "ltr")
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe violation, and no attribute rendered from a Python None."""
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    others = [v for v in violations if v["impact"] not in BLOCKING]
+    assert not blocking, (
+        f"axe-core on {page.url}:\n{describe_violations(blocking)}\n"
+        f"also (minor/moderate):\n{describe_violations(others) or '(none)'}"
+    )
+    none_attributes = page.evaluate(
+        """() => [...document.querySelectorAll('*')].flatMap(el =>
+            [...el.attributes].filter(a => a.value === 'None')
+              .map(a => `${el.tagName.toLowerCase()}#${el.id} ${a.name}="None"`))"""
+    )
+    assert not none_attributes, f"attributes rendered from None on {page.url}: {none_attributes}"
+
+
+@pytest.mark.parametrize(("path", "language"), PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_serious_axe_violations(page: Page, live_server, path, language):
+    open_page(page, live_server, path, language)
+    assert_accessible(page)
+
+
+def test_register_form_with_errors_is_accessible(page: Page, live_server):
+    open_page(page, live_server, "/auth/register")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_have_text("Please correct the errors below.")
+    email = page.get_by_label("Email", exact=True)
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_attribute("aria-describedby", "email-error")
+    expect(page.locator("#email-error")).to_be_visible()
+    # The hint and the error are both announced with the password field.
+    expect(page.get_by_label("Password", exact=True)).to_have_attribute(
+        "aria-describedby", "password-hint password-error"
+    )
+    assert_accessible(page)
+
+
+def test_account_and_token_pages_are_accessible(page: Page, live_server):
+    open_page(page, live_server, "/auth/register")
+    page.get_by_label("Email", exact=True).fill("axe@example.org")
+    page.get_by_label("Display name", exact=True).fill("Axe")
+    page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+    page.get_by_label("Repeat password", exact=True).fill("a long enough passphrase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready.")
+
+    open_page(page, live_server, "/account")
+    assert_accessible(page)
+
+    page.get_by_label("Token name", exact=True).fill("axe")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new API token")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to your account").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_section_page_does_not_scroll_sideways_on_a_phone(page: Page, live_server, language):
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_page(page, live_server, SECTION, language)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"the page is {width}px wide in a 360px viewport"
