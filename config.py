@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;20 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "3 per minute;10 per hour")
+    # Posting comments and replies, per account, across the pages and the API.
+    RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "5 per minute")
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
@@ -75,6 +77,7 @@ class Config:
     HSTS = False
 
     API_PER_PAGE_MAX = 100
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # larger bodies get 413
 
 
 class DevelopmentConfig(Config):

@@ -29,6 +29,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable) outside development.")
 
+    # Smaller pages for slow connections: drop the whitespace around template tags.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -70,11 +73,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from consult.accounts.views import bp as accounts_bp
     from consult.api import bp as api_bp
+    from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
     from consult.policy.views import bp as policy_bp
 
     app.register_blueprint(policy_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(comments_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -1,12 +1,17 @@
 """Every model, imported in one place for Alembic and the test schema."""
 
 from consult.accounts.models import ApiToken, Participant, User
+from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Comment",
+    "CommentRevision",
+    "Endorsement",
+    "Flag",
     "Objective",
     "Participant",
     "Policy",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from consult.core.vocab import POLICY_STATUSES
+from consult.core.vocab import COMMENT_STATUSES, FLAG_REASONS, POLICY_STATUSES, STANCES
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -30,6 +30,34 @@ LANG_PARAM = {
     "schema": {"type": "string", "enum": ["en", "ur"], "default": "en"},
 }
 POLICY_PARAM = {"name": "policy", "in": "path", "required": True, "schema": {"type": "string"}}
+SECTION_PARAM = {"name": "section", "in": "path", "required": True, "schema": {"type": "string"}}
+COMMENT_PARAM = {
+    "name": "comment_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+WRITE_ERRORS = {
+    "400": _error_response("Body is not a JSON object"),
+    "401": _error_response("Missing, unknown or revoked token"),
+    "403": _error_response("Not allowed (closed consultation, banned, not the author…)"),
+    "404": _error_response("No such comment, policy or section"),
+    "422": _error_response("Invalid field values; `fields` says which"),
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+ENDORSEMENT_RESULT = {
+    "type": "object",
+    "required": ["value", "endorsements"],
+    "properties": {
+        "value": {"type": ["string", "null"], "enum": ["agree", "disagree", None]},
+        "endorsements": {"$ref": "#/components/schemas/EndorsementCounts"},
+    },
+}
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -81,6 +109,55 @@ SCHEMAS: dict[str, Any] = {
             "text": {"type": "string"},
             "attribution": {"type": ["string", "null"]},
         },
+    },
+    "EndorsementCounts": {
+        "type": "object",
+        "required": ["agree", "disagree"],
+        "properties": {"agree": {"type": "integer"}, "disagree": {"type": "integer"}},
+    },
+    "Comment": {
+        "type": "object",
+        "required": [
+            "id",
+            "parent_id",
+            "objective",
+            "stance",
+            "body_html",
+            "author",
+            "channel",
+            "created_at",
+            "endorsements",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "parent_id": {"type": ["integer", "null"]},
+            "objective": {"type": ["string", "null"], "description": "Objective key, e.g. NC-1"},
+            "stance": {"type": ["string", "null"], "enum": [*STANCES, None]},
+            "body_html": {"type": "string", "description": "Sanitised HTML of the Markdown body"},
+            "author": {
+                "type": "object",
+                "required": ["display_name"],
+                "properties": {"display_name": {"type": "string"}},
+            },
+            "channel": {"type": "string", "enum": ["online", "hearing", "paper"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "edited_at": {"type": ["string", "null"], "format": "date-time"},
+            "endorsements": {"$ref": "#/components/schemas/EndorsementCounts"},
+        },
+    },
+    "OwnComment": {
+        "description": "A comment as its author sees it after writing: with status and source.",
+        "allOf": [
+            {"$ref": "#/components/schemas/Comment"},
+            {
+                "type": "object",
+                "required": ["status", "body"],
+                "properties": {
+                    "status": {"type": "string", "enum": list(COMMENT_STATUSES)},
+                    "body": {"type": "string"},
+                },
+            },
+        ],
     },
     "PolicyDetail": {
         "allOf": [
@@ -135,6 +212,177 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json(_ref("PolicyDetail")),
                 "404": _error_response("No such policy"),
+            },
+        }
+    },
+    "/policies/{policy}/sections/{section}/comments": {
+        "get": {
+            "summary": "Published comments of a section: a page of threads with their replies",
+            "description": (
+                "`total` counts top-level comments; `comments` holds each top-level comment "
+                "of the page followed by its published replies (use `parent_id`)."
+            ),
+            "operationId": "listComments",
+            "parameters": [
+                POLICY_PARAM,
+                SECTION_PARAM,
+                {"name": "objective", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "sort",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["new", "old", "top"], "default": "new"},
+                },
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                },
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["comments", "total", "page", "per_page"],
+                        "properties": {
+                            "comments": {"type": "array", "items": _ref("Comment")},
+                            "total": {"type": "integer"},
+                            "page": {"type": "integer"},
+                            "per_page": {"type": "integer"},
+                            "sort": {"type": "string"},
+                        },
+                    }
+                ),
+                "404": _error_response("No such policy, section or objective"),
+                "422": _error_response("Bad page or per_page"),
+            },
+        },
+        "post": {
+            "summary": "Comment on the section, one of its objectives, or reply to a comment",
+            "description": (
+                "Markdown body of 1 to 5,000 characters. In a pre-moderated policy the comment "
+                "is `pending` until approved. The same body from the same person within a "
+                "minute returns the first comment with 200 instead of creating another."
+            ),
+            "operationId": "createComment",
+            "security": [{"bearerAuth": []}],
+            "parameters": [POLICY_PARAM, SECTION_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["body"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "body": {"type": "string", "minLength": 1, "maxLength": 5000},
+                        "objective": {"type": "string"},
+                        "parent_id": {"type": "integer"},
+                        "stance": {"type": "string", "enum": list(STANCES)},
+                    },
+                }
+            ),
+            "responses": {
+                "201": _json(_ref("OwnComment"), "Created"),
+                "200": _json(_ref("OwnComment"), "A double submit: the earlier comment"),
+                **WRITE_ERRORS,
+                "429": _error_response("Posting too quickly"),
+            },
+        },
+    },
+    "/comments/{comment_id}": {
+        "patch": {
+            "summary": "Edit one's own comment while the consultation is open",
+            "description": "The earlier text is kept as a revision; the comment shows as edited.",
+            "operationId": "editComment",
+            "security": [{"bearerAuth": []}],
+            "parameters": [COMMENT_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "body": {"type": "string", "minLength": 1, "maxLength": 5000},
+                        "stance": {"type": ["string", "null"], "enum": [*STANCES, None]},
+                    },
+                }
+            ),
+            "responses": {"200": _json(_ref("OwnComment")), **WRITE_ERRORS},
+        }
+    },
+    "/comments/{comment_id}/withdrawal": {
+        "post": {
+            "summary": "Withdraw one's own comment (its text stops showing; replies stay)",
+            "operationId": "withdrawComment",
+            "security": [{"bearerAuth": []}],
+            "parameters": [COMMENT_PARAM],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["id", "status"],
+                        "properties": {"id": {"type": "integer"}, "status": {"type": "string"}},
+                    }
+                ),
+                **WRITE_ERRORS,
+            },
+        }
+    },
+    "/comments/{comment_id}/endorsements": {
+        "post": {
+            "summary": "Agree or disagree: one per person, a repeat is a no-op, the other switches",
+            "operationId": "endorseComment",
+            "security": [{"bearerAuth": []}],
+            "parameters": [COMMENT_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["value"],
+                    "additionalProperties": False,
+                    "properties": {"value": {"type": "string", "enum": ["agree", "disagree"]}},
+                }
+            ),
+            "responses": {"200": _json(ENDORSEMENT_RESULT), **WRITE_ERRORS},
+        },
+        "delete": {
+            "summary": "Withdraw one's endorsement",
+            "operationId": "withdrawEndorsement",
+            "security": [{"bearerAuth": []}],
+            "parameters": [COMMENT_PARAM],
+            "responses": {"200": _json(ENDORSEMENT_RESULT), **WRITE_ERRORS},
+        },
+    },
+    "/comments/{comment_id}/flags": {
+        "post": {
+            "summary": "Report a comment to the moderators (one flag per person per comment)",
+            "operationId": "flagComment",
+            "security": [{"bearerAuth": []}],
+            "parameters": [COMMENT_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["reason"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "reason": {"type": "string", "enum": list(FLAG_REASONS)},
+                        "note": {"type": "string", "maxLength": 500},
+                    },
+                }
+            ),
+            "responses": {
+                "201": _json(
+                    {
+                        "type": "object",
+                        "required": ["id", "comment_id", "reason", "message"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "comment_id": {"type": "integer"},
+                            "reason": {"type": "string"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                    "Received",
+                ),
+                **WRITE_ERRORS,
+                "409": _error_response("Already flagged by this person"),
             },
         }
     },

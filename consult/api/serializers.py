@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.comments.models import Comment
 from consult.core.i18n import localized
 from consult.policy.models import Policy, Section
 
@@ -48,3 +49,23 @@ def policy_detail(policy: Policy, lang: str) -> dict[str, Any]:
         ],
         "sections": [section(s, lang) for s in policy.sections],
     }
+
+
+def comment(item: Comment, include_status: bool = False) -> dict[str, Any]:
+    """A comment as CONTRACT §5 shows it: display name only, never an email."""
+    data = {
+        "id": item.id,
+        "parent_id": item.parent_id,
+        "objective": item.objective.key if item.objective else None,
+        "stance": item.stance,
+        "body_html": item.body_html,
+        "author": {"display_name": item.participant.display_name},
+        "channel": item.channel,
+        "created_at": item.created_at.isoformat(),
+        "edited_at": item.edited_at.isoformat() if item.edited_at else None,
+        "endorsements": {"agree": item.agree_count, "disagree": item.disagree_count},
+    }
+    if include_status:
+        data["status"] = item.status
+        data["body"] = item.body
+    return data

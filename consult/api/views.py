@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
 
-from consult.api import bp, serializers
+from consult.api import serializers
 from consult.api.auth import token_required
+from consult.api.blueprint import bp
 from consult.api.openapi import openapi_document
 from consult.policy import queries as policy_queries
 

@@ -81,11 +81,13 @@ def paragraphs(text: str) -> list[str]:
 def init_app(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
+    from consult.core import sanitize
     from consult.core.vocab import label
 
     app.register_blueprint(bp)
     app.jinja_env.filters["tr"] = localized
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["sanitized"] = sanitize.safe
     app.jinja_env.globals.update(
         format_date=format_date, format_datetime=format_datetime, vocab_label=label
     )

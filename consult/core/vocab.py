@@ -82,6 +82,24 @@ LABELS = {
         "65+": _l("65 or older"),
         "undisclosed": _l("Prefer not to say"),
     },
+    "channel": {
+        "online": _l("Online"),
+        "hearing": _l("At a hearing"),
+        "paper": _l("Paper form"),
+    },
+    "stance": {
+        "support": _l("Supports"),
+        "oppose": _l("Opposes"),
+        "concern": _l("Concern"),
+        "suggestion": _l("Suggestion"),
+    },
+    "flag_reason": {
+        "spam": _l("Spam"),
+        "abuse": _l("Abuse"),
+        "off-topic": _l("Off-topic"),
+        "personal-data": _l("Personal data"),
+        "other": _l("Other"),
+    },
     "policy_status": {
         "draft": _l("Draft"),
         "open": _l("Open for feedback"),

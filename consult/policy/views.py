@@ -1,10 +1,13 @@
-"""Reading pages: home, policy overview, section."""
+"""Reading pages: home, policy overview, section (with its comment thread)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from consult.comments import queries as comment_queries
+from consult.comments.forms import CommentForm
+from consult.comments.permissions import can_post
 from consult.policy import queries
 from consult.policy.permissions import can_see_drafts
 
@@ -27,16 +30,54 @@ def overview(policy: str):
         policy=item,
         accepting=queries.is_accepting_feedback(item),
         objective_count=sum(len(s.objectives) for s in item.sections),
+        comment_counts=comment_queries.count_by_section(item.id),
     )
 
 
-@bp.get("/policies/<policy>/sections/<section>")
-def section(policy: str, section: str):
-    page = queries.get_section_page(policy, section, include_drafts=can_see_drafts(current_user))
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+def render_section_page(
+    policy_slug: str,
+    section_slug: str,
+    form: CommentForm | None = None,
+    preview_html: str | None = None,
+    status: int = 200,
+):
+    """The section page; the comment view re-renders it with the posted form on errors."""
+    page = queries.get_section_page(
+        policy_slug, section_slug, include_drafts=can_see_drafts(current_user)
+    )
+    viewer = current_user.participant_id if current_user.is_authenticated else None
+    objective = request.args.get("objective") or None
+    thread = comment_queries.get_thread(
+        page.section,
+        viewer_participant_id=viewer,
+        objective_key=objective,
+        sort=request.args.get("sort", "new"),
+        page=_int_arg("page", 1),
+    )
+    if form is None:
+        form = CommentForm(objective=request.args.get("about", ""))
+    form.set_objectives(page.section.objectives)
     return render_template(
         "policy/section.html",
         page=page,
         policy=page.policy,
         section=page.section,
         accepting=queries.is_accepting_feedback(page.policy),
-    )
+        may_post=can_post(current_user, page.policy),
+        thread=thread,
+        counts=comment_queries.count_by_objective(page.section),
+        form=form,
+        preview_html=preview_html,
+    ), status
+
+
+@bp.get("/policies/<policy>/sections/<section>")
+def section(policy: str, section: str):
+    return render_section_page(policy, section)

@@ -1,0 +1,5 @@
+"""The API blueprint; route modules attach to it."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,0 +1,1 @@
+"""Comment threads beside every section and objective."""

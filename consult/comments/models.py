@@ -1,0 +1,129 @@
+"""Comments, their revisions, endorsements and flags.
+
+Every row points at a participant (an account holder now, a hearing attendee later) and a
+comment records its channel and, for hearings, the hearing it came from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import Participant
+from consult.core.models import TimestampMixin, UTCDateTime
+from consult.core.vocab import CHANNELS, COMMENT_STATUSES, FLAG_REASONS, STANCES, sql_in
+from consult.extensions import db
+from consult.policy.models import Objective, Section
+
+MAX_BODY = 5000
+
+
+class Comment(TimestampMixin, db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({sql_in(COMMENT_STATUSES)})", name="status"),
+        CheckConstraint(f"channel IN ({sql_in(CHANNELS)})", name="channel"),
+        CheckConstraint(f"stance IS NULL OR stance IN ({sql_in(STANCES)})", name="stance"),
+        CheckConstraint("depth >= 0", name="depth"),
+        CheckConstraint("(parent_id IS NULL) = (depth = 0)", name="parent_depth"),
+        # The thread listing: top-level comments of a section, by status and time.
+        Index("ix_comments_section_thread", "section_id", "depth", "status", "created_at"),
+        Index("ix_comments_root_id", "root_id"),
+        Index("ix_comments_participant_created", "participant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False)
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    # The top-level comment of the thread (itself for a top-level comment): replies of a
+    # page of threads load in one query.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    depth: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
+    # Hearings arrive in a later migration, which adds the foreign key.
+    hearing_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    stance: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    body_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="published")
+    agree_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    disagree_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Lower bound of the Wilson interval of agree vs disagree; "top" sorts by it.
+    score: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
+    objective: Mapped[Objective | None] = relationship(lazy="joined")
+    section: Mapped[Section] = relationship()
+    parent: Mapped[Comment | None] = relationship(
+        remote_side="Comment.id", foreign_keys=[parent_id]
+    )
+
+    @property
+    def is_visible_text(self) -> bool:
+        return self.status in ("published", "pending")
+
+
+class CommentRevision(TimestampMixin, db.Model):
+    """An earlier version of a comment, kept whenever its author edits it."""
+
+    __tablename__ = "comment_revisions"
+    __table_args__ = (UniqueConstraint("comment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    stance: Mapped[str | None] = mapped_column(String(16))
+
+
+class Endorsement(TimestampMixin, db.Model):
+    __tablename__ = "endorsements"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "participant_id"),
+        CheckConstraint("value IN ('agree', 'disagree')", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id"), nullable=False, index=True
+    )
+    value: Mapped[str] = mapped_column(String(8), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Flag(TimestampMixin, db.Model):
+    """A reader's report that a comment breaks the rules; the moderation queue acts on it."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "participant_id"),
+        CheckConstraint(f"reason IN ({sql_in(FLAG_REASONS)})", name="reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False, index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
+    reason: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(String(32))

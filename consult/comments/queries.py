@@ -1,0 +1,152 @@
+"""Read side of comments: threads, counts and the API listing, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from consult.comments.models import Comment, CommentRevision, Endorsement
+from consult.core.pagination import Page
+from consult.extensions import db
+from consult.policy.models import Objective, Section
+
+SORTS = ("new", "old", "top")
+VISIBLE_DEPTH = 3  # depths 0, 1 and 2 nest; deeper replies sit under their depth-2 ancestor
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    children: list[ThreadNode] = field(default_factory=list)
+    in_reply_to: str | None = None  # shown for replies flattened below the visible depth
+
+
+def _order(sort: str):
+    if sort == "old":
+        return (Comment.created_at.asc(), Comment.id.asc())
+    if sort == "top":
+        return (Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc())
+    return (Comment.created_at.desc(), Comment.id.desc())
+
+
+def _visible(viewer_participant_id: int | None, published_only: bool):
+    """Published comments; withdrawn or hidden ones only as placeholders that hold replies."""
+    if published_only:
+        return Comment.status == "published"
+    child = aliased(Comment)
+    holds_replies = exists().where(child.parent_id == Comment.id, child.status == "published")
+    conditions = [
+        Comment.status == "published",
+        and_(Comment.status.in_(("withdrawn", "hidden")), holds_replies),
+    ]
+    if viewer_participant_id is not None:
+        conditions.append(
+            and_(Comment.status == "pending", Comment.participant_id == viewer_participant_id)
+        )
+    return or_(*conditions)
+
+
+@dataclass
+class Thread:
+    page: Page[ThreadNode]
+    sort: str
+    objective: str | None
+    my_endorsements: dict[int, str]
+
+
+def get_thread(
+    section: Section,
+    viewer_participant_id: int | None = None,
+    objective_key: str | None = None,
+    sort: str = "new",
+    page: int = 1,
+    per_page: int = 20,
+    published_only: bool = False,
+) -> Thread:
+    """A page of top-level comments with all their replies, in four queries."""
+    sort = sort if sort in SORTS else "new"
+    visible = _visible(viewer_participant_id, published_only)
+    top = select(Comment).where(
+        Comment.section_id == section.id, Comment.depth == 0, visible
+    )
+    if objective_key:
+        top = top.join(Objective, Comment.objective_id == Objective.id).where(
+            Objective.key == objective_key
+        )
+    total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
+    result = Page.build(total=total, page=page, per_page=per_page)
+    roots = db.session.scalars(
+        top.order_by(*_order(sort)).limit(result.per_page).offset(result.offset)
+    ).unique().all()
+
+    replies: list[Comment] = []
+    if roots:
+        replies = db.session.scalars(
+            select(Comment)
+            .where(Comment.root_id.in_([c.id for c in roots]), Comment.depth > 0, visible)
+            .order_by(Comment.created_at.asc(), Comment.id.asc())
+        ).unique().all()
+    result.items = _build_trees(roots, replies)
+
+    my: dict[int, str] = {}
+    if viewer_participant_id is not None and (roots or replies):
+        ids = [c.id for c in roots] + [c.id for c in replies]
+        my = dict(
+            db.session.execute(
+                select(Endorsement.comment_id, Endorsement.value).where(
+                    Endorsement.participant_id == viewer_participant_id,
+                    Endorsement.comment_id.in_(ids),
+                )
+            ).all()
+        )
+    return Thread(page=result, sort=sort, objective=objective_key, my_endorsements=my)
+
+
+def _build_trees(roots: list[Comment], replies: list[Comment]) -> list[ThreadNode]:
+    nodes: dict[int, ThreadNode] = {c.id: ThreadNode(c) for c in [*roots, *replies]}
+    for reply in replies:
+        parent = nodes.get(reply.parent_id)
+        if parent is None:  # its parent is not visible: show it under the nearest visible one
+            continue
+        node = nodes[reply.id]
+        if reply.depth < VISIBLE_DEPTH:
+            parent.children.append(node)
+        else:
+            anchor = parent
+            while anchor.comment.depth >= VISIBLE_DEPTH:
+                anchor = nodes[anchor.comment.parent_id]
+            node.in_reply_to = parent.comment.participant.display_name
+            anchor.children.append(node)
+    return [nodes[c.id] for c in roots]
+
+
+def count_by_objective(section: Section) -> dict[str | None, int]:
+    """Published comments per objective key (None: about the section as a whole)."""
+    rows = db.session.execute(
+        select(Objective.key, func.count(Comment.id))
+        .select_from(Comment)
+        .outerjoin(Objective, Comment.objective_id == Objective.id)
+        .where(Comment.section_id == section.id, Comment.status == "published")
+        .group_by(Objective.key)
+    ).all()
+    return dict(rows)
+
+
+def count_by_section(policy_id: int) -> dict[int, int]:
+    """Published comments per section id, for the policy overview."""
+    rows = db.session.execute(
+        select(Comment.section_id, func.count(Comment.id))
+        .where(Comment.policy_id == policy_id, Comment.status == "published")
+        .group_by(Comment.section_id)
+    ).all()
+    return dict(rows)
+
+
+def list_revisions(comment: Comment) -> list[CommentRevision]:
+    return list( db.session.scalars(
+        select(CommentRevision)
+        .where(CommentRevision.comment_id == comment.id)
+        .order_by(CommentRevision.version.desc())
+    ))
