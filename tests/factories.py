@@ -28,3 +28,24 @@ def make_user(
     )
     accounts.set_role(user, role)
     return user
+
+
+def section_of(policy_slug: str = "nsp-2022-2026", section_slug: str = "national-cohesion"):
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.policy.models import Policy, Section
+
+    return db.session.scalar(
+        select(Section).join(Policy).where(Policy.slug == policy_slug,
+                                           Section.slug == section_slug)
+    )
+
+
+def make_comment(user: User | None = None, section=None, body: str | None = None, **kwargs: Any):
+    """Post a comment through the service (the NSP must be loaded)."""
+    from consult.comments import services as comments
+
+    user = user or make_user()
+    section = section or section_of()
+    return comments.post_comment(user, section, body or f"Comment {next(_seq)}", **kwargs).comment

@@ -40,6 +40,7 @@ def create(policy: str, section: str):
     form = forms.CommentForm()
     page = policy_queries.get_section_page(policy, section)
     form.set_objectives(page.section.objectives)
+    status = 422
     if form.validate_on_submit():
         if form.preview.data:
             return render_section_page(policy, section, form, render_markdown(form.body.data))
@@ -52,13 +53,14 @@ def create(policy: str, section: str):
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(form, exc)
+            status = exc.status
         else:
             if result.comment.status == "pending":
                 flash(_("Thank you. Your comment will appear once a moderator approves it."))
             else:
                 flash(_("Thank you. Your comment is published."))
             return redirect(comment_url(result.comment))
-    return render_section_page(policy, section, form, status=422)
+    return render_section_page(policy, section, form, status=status)
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -77,7 +79,7 @@ def _comment_page(template: str, comment: Comment, form, status: int = 200, **ex
 def reply(comment_id: int):
     parent = services.get_comment(comment_id)
     form = forms.ReplyForm()
-    preview = None
+    preview, status = None, 200
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
@@ -91,12 +93,14 @@ def reply(comment_id: int):
             except DomainError as exc:
                 db.session.rollback()
                 apply_domain_error(form, exc)
+                status = exc.status
             else:
                 flash(_("Thank you. Your reply is published.")
                       if result.comment.status == "published"
                       else _("Thank you. Your reply will appear once a moderator approves it."))
                 return redirect(comment_url(result.comment))
-    status = 422 if form.errors or form.form_errors else 200
+    if form.errors and status == 200:
+        status = 422
     return _comment_page("comments/reply.html", parent, form, status, preview_html=preview)
 
 
@@ -107,6 +111,7 @@ def edit(comment_id: int):
     if not permissions.is_author(current_user, comment):
         raise PermissionDenied(_("Only its author can edit a comment."))
     form = forms.EditForm(obj=comment if request.method == "GET" else None)
+    status = 200
     if form.validate_on_submit():
         try:
             services.edit_comment(current_user, comment, form.body.data,
@@ -115,10 +120,12 @@ def edit(comment_id: int):
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(form, exc)
+            status = exc.status
         else:
             flash(_("Your comment is updated."))
             return redirect(comment_url(comment))
-    status = 422 if form.errors or form.form_errors else 200
+    if form.errors and status == 200:
+        status = 422
     return _comment_page("comments/edit.html", comment, form, status,
                          revisions=queries.list_revisions(comment),
                          may_edit=permissions.can_edit(current_user, comment,
@@ -170,6 +177,7 @@ def _back_to_thread(comment: Comment) -> str:
 def flag(comment_id: int):
     comment = services.get_comment(comment_id)
     form = forms.FlagForm()
+    status = 200
     if form.validate_on_submit():
         try:
             services.flag_comment(current_user, comment, form.reason.data, form.note.data)
@@ -177,10 +185,12 @@ def flag(comment_id: int):
         except DomainError as exc:
             db.session.rollback()
             apply_domain_error(form, exc)
+            status = exc.status
         else:
             flash(_("Thank you. The moderators have received your report."))
             return redirect(comment_url(comment))
-    status = 422 if form.errors or form.form_errors else 200
+    if form.errors and status == 200:
+        status = 422
     return _comment_page("comments/flag.html", comment, form, status)
 
 
