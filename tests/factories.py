@@ -37,8 +37,7 @@ def section_of(policy_slug: str = "nsp-2022-2026", section_slug: str = "national
     from consult.policy.models import Policy, Section
 
     return db.session.scalar(
-        select(Section).join(Policy).where(Policy.slug == policy_slug,
-                                           Section.slug == section_slug)
+        select(Section).join(Policy).where(Policy.slug == policy_slug, Section.slug == section_slug)
     )
 
 

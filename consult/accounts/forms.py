@@ -10,6 +10,11 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from consult.accounts.services import MAX_PASSWORD, MIN_PASSWORD
 from consult.core.forms import select_choices as choices
 
+# Our own messages, so they are translated (WTForms ships no Urdu catalogue).
+REQUIRED = _l("This field is required.")
+TOO_LONG = _l("This is too long.")
+PASSWORD_LENGTH = _l("Use %(min)d to %(max)d characters.", min=MIN_PASSWORD, max=MAX_PASSWORD)
+
 
 class ProfileFields:
     """The optional profile reports break down by; every field defaults to undisclosed."""
@@ -31,68 +36,99 @@ class ProfileFields:
 
 
 class RegisterForm(ProfileFields, FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(message=REQUIRED), Length(max=254, message=TOO_LONG)]
+    )
     display_name = StringField(
         _l("Display name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(message=REQUIRED), Length(max=80, message=TOO_LONG)],
         description=_l("Shown beside your comments. You can use a pseudonym."),
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_LENGTH),
+        ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD),
     )
     confirm = PasswordField(
         _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(message=REQUIRED), Length(max=254, message=TOO_LONG)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=REQUIRED), Length(max=MAX_PASSWORD, message=TOO_LONG)],
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
 
 
 class ProfileForm(ProfileFields, FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(message=REQUIRED), Length(max=80, message=TOO_LONG)],
+    )
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=REQUIRED)]
+    )
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+        _l("New password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_LENGTH),
+        ],
     )
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Token name"),
-        validators=[DataRequired(), Length(max=80)],
+        validators=[DataRequired(message=REQUIRED), Length(max=80, message=TOO_LONG)],
         description=_l("What the token is for, e.g. “analysis script”."),
     )
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(message=REQUIRED), Length(max=254, message=TOO_LONG)]
+    )
 
 
 class ResetForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+        _l("New password"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(min=MIN_PASSWORD, max=MAX_PASSWORD, message=PASSWORD_LENGTH),
+        ],
     )
     confirm = PasswordField(
         _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
     )
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired(message=REQUIRED)])
     confirm = BooleanField(
         _l("I understand my name and email will be removed and this cannot be undone."),
-        validators=[DataRequired()],
+        validators=[DataRequired(message=REQUIRED)],
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,23 +43,25 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationError("Enter a valid email address.", {"email": str(exc)}) from exc
+        raise ValidationError(_("Enter a valid email address."), {"email": str(exc)}) from exc
 
 
 def _check_password(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationError(
-            "The password is too short.",
-            {field: f"Use at least {MIN_PASSWORD} characters."},
+            _("The password is too short."),
+            {field: _("Use at least %(n)d characters.", n=MIN_PASSWORD)},
         )
     if len(password) > MAX_PASSWORD:
-        raise ValidationError("The password is too long.", {field: "Too long."})
+        raise ValidationError(_("The password is too long."), {field: _("Too long.")})
 
 
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not 1 <= len(name) <= 80:
-        raise ValidationError("Enter a display name.", {"display_name": "Use 1 to 80 characters."})
+        raise ValidationError(
+            _("Enter a display name."), {"display_name": _("Use 1 to 80 characters.")}
+        )
     return name
 
 
@@ -67,7 +70,7 @@ def _check_profile(profile: dict[str, str]) -> dict[str, str]:
     for name, allowed in PROFILE_FIELDS.items():
         value = profile.get(name) or "undisclosed"
         if value not in allowed:
-            raise ValidationError("Choose from the list.", {name: "Not a valid choice."})
+            raise ValidationError(_("Choose from the list."), {name: _("Not a valid choice.")})
         clean[name] = value
     return clean
 
@@ -88,12 +91,14 @@ def register_user(
     _check_password(password)
     name = _check_name(display_name)
     if role not in ROLES:
-        raise ValidationError("Unknown role.", {"role": f"One of {', '.join(ROLES)}."})
+        raise ValidationError(
+            _("Unknown role."), {"role": _("One of %(roles)s.", roles=", ".join(ROLES))}
+        )
     clean = _check_profile(profile or {})
     if get_user_by_email(email) is not None:
         raise Conflict(
-            "An account with this email already exists.",
-            {"email": "Already registered. Log in or reset your password."},
+            _("An account with this email already exists."),
+            {"email": _("Already registered. Log in or reset your password.")},
         )
     participant = Participant(kind="account", display_name=name, **clean)
     user = User(
@@ -133,7 +138,7 @@ def update_profile(user: User, display_name: str, profile: dict[str, str]) -> No
 def change_password(user: User, current: str, new: str) -> None:
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise ValidationError(
-            "The current password is not right.", {"current_password": "Not right."}
+            _("The current password is not right."), {"current_password": _("Not right.")}
         )
     _check_password(new, "new_password")
     user.password_hash = generate_password_hash(new)
@@ -141,7 +146,9 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def set_role(user: User, role: str, actor_id: int | None = None) -> None:
     if role not in ROLES:
-        raise ValidationError("Unknown role.", {"role": f"One of {', '.join(ROLES)}."})
+        raise ValidationError(
+            _("Unknown role."), {"role": _("One of %(roles)s.", roles=", ".join(ROLES))}
+        )
     if user.role == role:
         return
     audit.record(
@@ -171,7 +178,7 @@ def create_api_token(user: User, name: str) -> NewToken:
     """Make a token; only its hash is stored, so the caller must show it now or never."""
     name = " ".join((name or "").split())
     if not 1 <= len(name) <= 80:
-        raise ValidationError("Name the token.", {"name": "Use 1 to 80 characters."})
+        raise ValidationError(_("Name the token."), {"name": _("Use 1 to 80 characters.")})
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name, token_hash=_token_digest(plaintext), prefix=plaintext[:10]
@@ -184,7 +191,7 @@ def create_api_token(user: User, name: str) -> NewToken:
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
@@ -236,7 +243,7 @@ def request_password_reset(email: str) -> str | None:
 
 def reset_password(token: str, new_password: str) -> User:
     invalid = ValidationError(
-        "This reset link is invalid or has expired. Ask for a new one.", {"token": "Invalid."}
+        _("This reset link is invalid or has expired. Ask for a new one."), {"token": _("Invalid.")}
     )
     try:
         payload = _reset_serializer().loads(
@@ -287,7 +294,7 @@ def delete_account(user: User, password: str) -> None:
     stay too, so published participation figures do not shift after the fact.
     """
     if not user.password_hash or not check_password_hash(user.password_hash, password):
-        raise ValidationError("The password is not right.", {"password": "Not right."})
+        raise ValidationError(_("The password is not right."), {"password": _("Not right.")})
     now = utcnow()
     user.email = None
     user.password_hash = None

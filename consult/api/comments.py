@@ -133,6 +133,10 @@ def flag(comment_id: int):
     )
     db.session.commit()
     return jsonify(
-        {"id": item.id, "comment_id": item.comment_id, "reason": item.reason,
-         "message": "Thank you. The moderators have received your report."}
+        {
+            "id": item.id,
+            "comment_id": item.comment_id,
+            "reason": item.reason,
+            "message": "Thank you. The moderators have received your report.",
+        }
     ), 201

@@ -28,28 +28,35 @@ FLAG_LABELS = {
 
 
 def stance_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _l("No stance")), *(SelectChoice(k, v) for k, v in
-                                                    STANCE_LABELS.items())]
+    return [
+        SelectChoice("", _l("No stance")),
+        *(SelectChoice(k, v) for k, v in STANCE_LABELS.items()),
+    ]
 
 
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
-        validators=[DataRequired(message=_l("Write a comment first.")), Length(max=MAX_BODY)],
-        description=_l("Plain text or simple Markdown: *italic*, **bold**, lists, > quotes, "
-                       "links. Up to 5,000 characters."),
+        validators=[
+            DataRequired(message=_l("Write a comment first.")),
+            Length(max=MAX_BODY, message=_l("Use at most 5,000 characters.")),
+        ],
+        description=_l(
+            "Plain text or simple Markdown: *italic*, **bold**, lists, > quotes, "
+            "links. Up to 5,000 characters."
+        ),
     )
     objective = SelectField(_l("About"), validate_choice=False)
-    stance = SelectField(_l("Your stance (optional)"), choices=stance_choices(),
-                         validators=[Optional()])
+    stance = SelectField(
+        _l("Your stance (optional)"), choices=stance_choices(), validators=[Optional()]
+    )
     parent_id = HiddenField()
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Post comment"))
 
     def set_objectives(self, objectives) -> None:
         self.objective.choices = [SelectChoice("", _l("This section as a whole"))] + [
-            SelectChoice(o.key, f"{o.key}: {_shorten(localized(o.text), 70)}")
-            for o in objectives
+            SelectChoice(o.key, f"{o.key}: {_shorten(localized(o.text), 70)}") for o in objectives
         ]
 
 
@@ -60,10 +67,14 @@ def _shorten(text: str, limit: int) -> str:
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         _l("Your reply"),
-        validators=[DataRequired(message=_l("Write a reply first.")), Length(max=MAX_BODY)],
+        validators=[
+            DataRequired(message=_l("Write a reply first.")),
+            Length(max=MAX_BODY, message=_l("Use at most 5,000 characters.")),
+        ],
     )
-    stance = SelectField(_l("Your stance (optional)"), choices=stance_choices(),
-                         validators=[Optional()])
+    stance = SelectField(
+        _l("Your stance (optional)"), choices=stance_choices(), validators=[Optional()]
+    )
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Post reply"))
 
@@ -71,10 +82,14 @@ class ReplyForm(FlaskForm):
 class EditForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
-        validators=[DataRequired(message=_l("Write a comment first.")), Length(max=MAX_BODY)],
+        validators=[
+            DataRequired(message=_l("Write a comment first.")),
+            Length(max=MAX_BODY, message=_l("Use at most 5,000 characters.")),
+        ],
     )
-    stance = SelectField(_l("Your stance (optional)"), choices=stance_choices(),
-                         validators=[Optional()])
+    stance = SelectField(
+        _l("Your stance (optional)"), choices=stance_choices(), validators=[Optional()]
+    )
     submit = SubmitField(_l("Save changes"))
 
 
@@ -85,10 +100,11 @@ class FlagForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a reason."))],
     )
     note = TextAreaField(
-        _l("Anything moderators should know (optional)"), validators=[Length(max=MAX_NOTE)]
+        _l("Anything moderators should know (optional)"),
+        validators=[Length(max=MAX_NOTE, message=_l("Use at most 500 characters."))],
     )
     submit = SubmitField(_l("Send to moderators"))
 
 
 class EndorseForm(FlaskForm):
-    value = HiddenField(validators=[DataRequired()])
+    value = HiddenField(validators=[DataRequired(message=_l("Choose agree or disagree."))])

@@ -68,26 +68,30 @@ def get_thread(
     """A page of top-level comments with all their replies, in four queries."""
     sort = sort if sort in SORTS else "new"
     visible = _visible(viewer_participant_id, published_only)
-    top = select(Comment).where(
-        Comment.section_id == section.id, Comment.depth == 0, visible
-    )
+    top = select(Comment).where(Comment.section_id == section.id, Comment.depth == 0, visible)
     if objective_key:
         top = top.join(Objective, Comment.objective_id == Objective.id).where(
             Objective.key == objective_key
         )
     total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
     result = Page.build(total=total, page=page, per_page=per_page)
-    roots = db.session.scalars(
-        top.order_by(*_order(sort)).limit(result.per_page).offset(result.offset)
-    ).unique().all()
+    roots = (
+        db.session.scalars(top.order_by(*_order(sort)).limit(result.per_page).offset(result.offset))
+        .unique()
+        .all()
+    )
 
     replies: list[Comment] = []
     if roots:
-        replies = db.session.scalars(
-            select(Comment)
-            .where(Comment.root_id.in_([c.id for c in roots]), Comment.depth > 0, visible)
-            .order_by(Comment.created_at.asc(), Comment.id.asc())
-        ).unique().all()
+        replies = (
+            db.session.scalars(
+                select(Comment)
+                .where(Comment.root_id.in_([c.id for c in roots]), Comment.depth > 0, visible)
+                .order_by(Comment.created_at.asc(), Comment.id.asc())
+            )
+            .unique()
+            .all()
+        )
     result.items = _build_trees(roots, replies)
 
     my: dict[int, str] = {}
@@ -145,8 +149,10 @@ def count_by_section(policy_id: int) -> dict[int, int]:
 
 
 def list_revisions(comment: Comment) -> list[CommentRevision]:
-    return list( db.session.scalars(
-        select(CommentRevision)
-        .where(CommentRevision.comment_id == comment.id)
-        .order_by(CommentRevision.version.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(CommentRevision)
+            .where(CommentRevision.comment_id == comment.id)
+            .order_by(CommentRevision.version.desc())
+        )
+    )

@@ -148,13 +148,15 @@ def post_comment(
 
     digest = _digest(body)
     recent = db.session.scalar(
-        select(Comment).where(
+        select(Comment)
+        .where(
             Comment.participant_id == participant_id,
             Comment.section_id == section.id,
             Comment.body_hash == digest,
             Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
             Comment.created_at >= utcnow() - DOUBLE_SUBMIT_WINDOW,
-        ).limit(1)
+        )
+        .limit(1)
     )
     if recent is not None:
         return PostResult(recent, created=False)

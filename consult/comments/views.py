@@ -29,8 +29,13 @@ posting_limit = limiter.shared_limit(
 
 def comment_url(comment: Comment, **args) -> str:
     section = comment.section
-    return url_for("policy.section", policy=section.policy.slug, section=section.slug,
-                   _anchor=f"comment-{comment.id}", **args)
+    return url_for(
+        "policy.section",
+        policy=section.policy.slug,
+        section=section.slug,
+        _anchor=f"comment-{comment.id}",
+        **args,
+    )
 
 
 @bp.post("/policies/<policy>/sections/<section>/comments")
@@ -46,8 +51,11 @@ def create(policy: str, section: str):
             return render_section_page(policy, section, form, render_markdown(form.body.data))
         try:
             result = services.post_comment(
-                current_user, page.section, form.body.data,
-                objective_key=form.objective.data or None, stance=form.stance.data or None,
+                current_user,
+                page.section,
+                form.body.data,
+                objective_key=form.objective.data or None,
+                stance=form.stance.data or None,
             )
             db.session.commit()
         except DomainError as exc:
@@ -69,8 +77,14 @@ def permalink(comment_id: int):
 
 
 def _comment_page(template: str, comment: Comment, form, status: int = 200, **extra):
-    return render_template(template, comment=comment, section=comment.section,
-                           policy=comment.section.policy, form=form, **extra), status
+    return render_template(
+        template,
+        comment=comment,
+        section=comment.section,
+        policy=comment.section.policy,
+        form=form,
+        **extra,
+    ), status
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
@@ -86,8 +100,11 @@ def reply(comment_id: int):
         else:
             try:
                 result = services.post_comment(
-                    current_user, parent.section, form.body.data,
-                    parent_id=parent.id, stance=form.stance.data or None,
+                    current_user,
+                    parent.section,
+                    form.body.data,
+                    parent_id=parent.id,
+                    stance=form.stance.data or None,
                 )
                 db.session.commit()
             except DomainError as exc:
@@ -95,9 +112,11 @@ def reply(comment_id: int):
                 apply_domain_error(form, exc)
                 status = exc.status
             else:
-                flash(_("Thank you. Your reply is published.")
-                      if result.comment.status == "published"
-                      else _("Thank you. Your reply will appear once a moderator approves it."))
+                flash(
+                    _("Thank you. Your reply is published.")
+                    if result.comment.status == "published"
+                    else _("Thank you. Your reply will appear once a moderator approves it.")
+                )
                 return redirect(comment_url(result.comment))
     if form.errors and status == 200:
         status = 422
@@ -114,8 +133,7 @@ def edit(comment_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.edit_comment(current_user, comment, form.body.data,
-                                  form.stance.data or None)
+            services.edit_comment(current_user, comment, form.body.data, form.stance.data or None)
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
@@ -126,10 +144,14 @@ def edit(comment_id: int):
             return redirect(comment_url(comment))
     if form.errors and status == 200:
         status = 422
-    return _comment_page("comments/edit.html", comment, form, status,
-                         revisions=queries.list_revisions(comment),
-                         may_edit=permissions.can_edit(current_user, comment,
-                                                       comment.section.policy))
+    return _comment_page(
+        "comments/edit.html",
+        comment,
+        form,
+        status,
+        revisions=queries.list_revisions(comment),
+        may_edit=permissions.can_edit(current_user, comment, comment.section.policy),
+    )
 
 
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
@@ -197,8 +219,9 @@ def flag(comment_id: int):
 @bp.errorhandler(429)
 def posting_too_fast(exc):
     """Keep what the person typed when they post too fast, with a clear message."""
-    message = _("You are posting too quickly. Wait a minute, then send it again; "
-                "your text is kept below.")
+    message = _(
+        "You are posting too quickly. Wait a minute, then send it again; your text is kept below."
+    )
     if request.endpoint == "comments.create":
         form = forms.CommentForm()
         form.form_errors.append(message)

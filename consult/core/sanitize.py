@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import LinkifyFilter, build_url_re
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -22,10 +22,9 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
-_markdown = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    .disable(["image", "html_inline", "html_block", "heading", "lheading", "hr"])
-)
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+).disable(["image", "html_inline", "html_block", "heading", "lheading", "hr"])
 
 
 def _set_rel(attrs: dict, new: bool = False) -> dict | None:
@@ -40,7 +39,16 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+    # The linkifier runs after the allow-list, so it must be told the same protocols, or
+    # bare `ftp://…` or `data://…` text would become links.
+    filters=[
+        partial(
+            LinkifyFilter,
+            callbacks=[_set_rel],
+            skip_tags={"pre", "code"},
+            url_re=build_url_re(protocols=ALLOWED_PROTOCOLS),
+        )
+    ],
 )
 
 

@@ -23,7 +23,7 @@ def test_reader_goes_from_home_to_an_objective_and_between_sections(page: Page, 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "National Security Policy of Pakistan 2022-2026"
     )
-    expect(page.get_by_text("6 sections with 28 objectives")).to_be_visible()
+    expect(page.get_by_text("Sections: 6. Objectives: 28.")).to_be_visible()
 
     page.locator(".section-list").get_by_role("link", name="Human Security").click()
     expect(page).to_have_url(live_server + SECTIONS + "human-security")

@@ -35,7 +35,7 @@ def test_overview_shows_preamble_vision_process_quotes_and_sections(client, nsp)
     assert "over 600 individuals" in html
     assert "security of Pakistan rests in the security of its citizens" in html
     assert "keep economic security at the core" in html
-    assert "6 sections with 28 objectives" in html
+    assert "Sections: 6. Objectives: 28." in html
     for slug in (
         "national-cohesion",
         "economic-future",
