@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -261,6 +262,15 @@ def reset_password(token: str, new_password: str) -> User:
 
 # --- your data -----------------------------------------------------------------------
 
+# Other domains add what they hold about a participant; accounts need not know them.
+DataExporter = Callable[[int], Any]
+_DATA_EXPORTERS: dict[str, DataExporter] = {}
+
+
+def register_data_exporter(name: str, exporter: DataExporter) -> None:
+    """Add a section to "download my data": `exporter(participant_id)` returns JSON data."""
+    _DATA_EXPORTERS[name] = exporter
+
 
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything we hold about this person, as a JSON-ready dict ("download my data")."""
@@ -284,6 +294,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             }
             for t in user.tokens
         ],
+        **{name: exporter(user.participant_id) for name, exporter in _DATA_EXPORTERS.items()},
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from consult.comments.models import Comment, CommentRevision, Endorsement
+from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.pagination import Page
 from consult.extensions import db
 from consult.policy.models import Objective, Section
@@ -156,3 +156,49 @@ def list_revisions(comment: Comment) -> list[CommentRevision]:
             .order_by(CommentRevision.version.desc())
         )
     )
+
+
+def export_for_participant(participant_id: int) -> dict[str, list[dict]]:
+    """Everything a person wrote or did in threads, for "download my data"."""
+    comments = db.session.execute(
+        select(Comment, Section.slug, Objective.key)
+        .join(Section, Comment.section_id == Section.id)
+        .outerjoin(Objective, Comment.objective_id == Objective.id)
+        .where(Comment.participant_id == participant_id)
+        .order_by(Comment.id)
+    ).all()
+    endorsements = db.session.execute(
+        select(Endorsement.comment_id, Endorsement.value, Endorsement.created_at)
+        .where(Endorsement.participant_id == participant_id)
+        .order_by(Endorsement.id)
+    ).all()
+    flags = db.session.execute(
+        select(Flag.comment_id, Flag.reason, Flag.note, Flag.created_at)
+        .where(Flag.participant_id == participant_id)
+        .order_by(Flag.id)
+    ).all()
+    return {
+        "comments": [
+            {
+                "id": c.id,
+                "section": slug,
+                "objective": key,
+                "parent_id": c.parent_id,
+                "stance": c.stance,
+                "body": c.body,
+                "status": c.status,
+                "channel": c.channel,
+                "created_at": c.created_at.isoformat(),
+                "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+            }
+            for c, slug, key in comments
+        ],
+        "endorsements": [
+            {"comment_id": cid, "value": value, "created_at": at.isoformat()}
+            for cid, value, at in endorsements
+        ],
+        "flags": [
+            {"comment_id": cid, "reason": reason, "note": note, "created_at": at.isoformat()}
+            for cid, reason, note, at in flags
+        ],
+    }

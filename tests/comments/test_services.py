@@ -291,3 +291,21 @@ def test_pending_comments_are_seen_only_by_their_author(app, nsp):
     assert queries.get_thread(section_of()).page.total == 0
     assert queries.get_thread(section_of(), author.participant_id).page.total == 1
     assert queries.get_thread(section_of(), make_user().participant_id).page.total == 0
+
+
+def test_download_my_data_includes_threads(app, nsp):
+    from consult.accounts.services import export_user_data
+
+    author = make_user()
+    mine = make_comment(user=author, body="My view", objective_key="NC-3")
+    other = make_comment()
+    services.endorse_comment(author, other, "disagree")
+    services.flag_comment(author, other, "spam", "advert")
+    data = export_user_data(author)["threads"]
+    assert [(c["id"], c["section"], c["objective"], c["body"]) for c in data["comments"]] == [
+        (mine.id, "national-cohesion", "NC-3", "My view")
+    ]
+    assert [(e["comment_id"], e["value"]) for e in data["endorsements"]] == [(other.id, "disagree")]
+    assert [(f["comment_id"], f["reason"], f["note"]) for f in data["flags"]] == [
+        (other.id, "spam", "advert")
+    ]
