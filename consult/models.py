@@ -4,8 +4,22 @@ from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
+from consult.surveys.models import (
+    Answer,
+    Question,
+    Survey,
+    SurveyResponse,
+    SurveyResponseRevision,
+    SurveyRevision,
+)
 
 __all__ = [
+    "Answer",
+    "Question",
+    "Survey",
+    "SurveyResponse",
+    "SurveyResponseRevision",
+    "SurveyRevision",
     "ApiToken",
     "AuditEntry",
     "Comment",

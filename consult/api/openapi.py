@@ -37,6 +37,12 @@ COMMENT_PARAM = {
     "required": True,
     "schema": {"type": "integer", "minimum": 1},
 }
+SURVEY_PARAM = {
+    "name": "survey_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 WRITE_ERRORS = {
     "400": _error_response("Body is not a JSON object"),
     "401": _error_response("Missing, unknown or revoked token"),
@@ -158,6 +164,86 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
         ],
+    },
+    "Item": {
+        "type": "object",
+        "required": ["key", "label"],
+        "properties": {"key": {"type": "string"}, "label": {"type": "string"}},
+    },
+    "Question": {
+        "type": "object",
+        "required": ["key", "type", "prompt", "required"],
+        "properties": {
+            "key": {"type": "string"},
+            "type": {
+                "type": "string",
+                "enum": ["likert", "matrix", "single", "multiple", "ranking", "text", "number"],
+            },
+            "prompt": {"type": "string"},
+            "help": {"type": ["string", "null"]},
+            "required": {"type": "boolean"},
+            "options": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+            "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+            "scale": {
+                "type": "object",
+                "properties": {
+                    "min": {"type": "integer"},
+                    "max": {"type": "integer"},
+                    "no_opinion": {"type": "boolean"},
+                },
+            },
+            "min_select": {"type": "integer"},
+            "max_select": {"type": "integer"},
+            "top_n": {"type": "integer"},
+            "max_length": {"type": "integer"},
+            "min": {"type": "number"},
+            "max": {"type": "number"},
+            "integer": {"type": "boolean"},
+            "condition": {
+                "type": "object",
+                "description": "Show (and accept) only when an earlier answer equals/includes",
+                "properties": {
+                    "question": {"type": "string"},
+                    "equals": {},
+                    "includes": {"type": "string"},
+                },
+            },
+        },
+    },
+    "Survey": {
+        "type": "object",
+        "required": ["id", "key", "section", "title", "status", "anonymous", "questions"],
+        "properties": {
+            "id": {"type": "integer"},
+            "key": {"type": "string"},
+            "section": {"type": "string"},
+            "title": {"type": "string"},
+            "intro": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["draft", "open", "closed"]},
+            "anonymous": {"type": "boolean"},
+            "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+        },
+    },
+    "Answers": {
+        "type": "object",
+        "description": (
+            'Keyed by question key. likert: 1–5 or "no-opinion"; matrix: {row key: 1–5 or '
+            '"no-opinion"}; single: option key; multiple: [option key]; ranking: [option '
+            "key], highest priority first; text: string; number: number."
+        ),
+        "additionalProperties": True,
+    },
+    "SurveyResponse": {
+        "type": "object",
+        "required": ["id", "survey", "version", "answers", "created_at", "updated_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "survey": {"type": "integer"},
+            "version": {"type": "integer"},
+            "answers": {"$ref": "#/components/schemas/Answers"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+        },
     },
     "PolicyDetail": {
         "allOf": [
@@ -383,6 +469,111 @@ PATHS: dict[str, Any] = {
                 ),
                 **WRITE_ERRORS,
                 "409": _error_response("Already flagged by this person"),
+            },
+        }
+    },
+    "/policies/{policy}/surveys": {
+        "get": {
+            "summary": "The policy's surveys (one per section in the NSP) with their questions",
+            "operationId": "listSurveys",
+            "parameters": [POLICY_PARAM, LANG_PARAM],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["surveys"],
+                        "properties": {"surveys": {"type": "array", "items": _ref("Survey")}},
+                    }
+                ),
+                "404": _error_response("No such policy"),
+            },
+        }
+    },
+    "/surveys/{survey_id}": {
+        "get": {
+            "summary": "One survey",
+            "operationId": "getSurvey",
+            "parameters": [SURVEY_PARAM, LANG_PARAM],
+            "responses": {"200": _json(_ref("Survey")), "404": _error_response("No such survey")},
+        }
+    },
+    "/surveys/{survey_id}/responses": {
+        "post": {
+            "summary": "Answer a survey (one response per participant)",
+            "operationId": "submitResponse",
+            "security": [{"bearerAuth": []}],
+            "parameters": [SURVEY_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["answers"],
+                    "additionalProperties": False,
+                    "properties": {"answers": _ref("Answers")},
+                }
+            ),
+            "responses": {
+                "201": _json(_ref("SurveyResponse"), "Recorded"),
+                **WRITE_ERRORS,
+                "409": _error_response("Already answered: PUT to change the response"),
+            },
+        },
+        "put": {
+            "summary": "Change one's response (kept as a new revision); creates it if absent",
+            "operationId": "replaceResponse",
+            "security": [{"bearerAuth": []}],
+            "parameters": [SURVEY_PARAM],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["answers"],
+                    "additionalProperties": False,
+                    "properties": {"answers": _ref("Answers")},
+                }
+            ),
+            "responses": {
+                "200": _json(_ref("SurveyResponse"), "Changed"),
+                "201": _json(_ref("SurveyResponse"), "Recorded"),
+                **WRITE_ERRORS,
+            },
+        },
+    },
+    "/surveys/{survey_id}/responses/mine": {
+        "get": {
+            "summary": "One's own response",
+            "operationId": "getMyResponse",
+            "security": [{"bearerAuth": []}],
+            "parameters": [SURVEY_PARAM],
+            "responses": {
+                "200": _json(_ref("SurveyResponse")),
+                "401": _error_response("Missing, unknown or revoked token"),
+                "404": _error_response("No response yet"),
+            },
+        }
+    },
+    "/surveys/{survey_id}/results": {
+        "get": {
+            "summary": "Results per question, computed in SQL",
+            "description": (
+                "likert and matrix rows: n, no_opinion, distribution {1..5}, mean (of 1–5); "
+                "single/multiple: counts; ranking: per option ranked, mean_rank and borda "
+                "(rank r of N earns N − r); text: answers; number: n, mean, min, max."
+            ),
+            "operationId": "getSurveyResults",
+            "parameters": [SURVEY_PARAM],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["survey", "responses", "questions"],
+                        "properties": {
+                            "survey": {"type": "string"},
+                            "responses": {"type": "integer"},
+                            "questions": {"type": "object", "additionalProperties": True},
+                        },
+                    }
+                ),
+                "403": _error_response("This survey does not publish its results"),
+                "404": _error_response("No such survey"),
             },
         }
     },

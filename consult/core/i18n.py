@@ -81,7 +81,7 @@ def paragraphs(text: str) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date, format_datetime, format_decimal
 
     from consult.core import sanitize
     from consult.core.vocab import label
@@ -91,7 +91,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["sanitized"] = sanitize.safe
     app.jinja_env.globals.update(
-        format_date=format_date, format_datetime=format_datetime, vocab_label=label
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        vocab_label=label,
     )
 
     @app.context_processor

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from consult.errors import DomainError
 from consult.extensions import db
 from consult.policy.loader import PolicyFileError, policy_files, read_policy_file
 from consult.policy.services import load_policy
@@ -21,8 +22,12 @@ def load_files(paths: list[Path]) -> None:
         except PolicyFileError as exc:
             raise click.ClickException(f"invalid policy file\n{exc}") from exc
     try:
-        for data in parsed:
-            result = load_policy(data)
+        for path, data in zip(paths, parsed, strict=True):
+            try:
+                result = load_policy(data)
+            except DomainError as exc:
+                db.session.rollback()
+                raise click.ClickException(f"{path}: {exc.message}") from exc
             if result.created:
                 click.echo(
                     f"Loaded new policy {data.slug}: {len(data.sections)} sections, "

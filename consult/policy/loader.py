@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from consult.core.datafile import KEY_RE, SLUG_RE, Checker, Text
 from consult.core.vocab import MODERATION_MODES, POLICY_STATUSES
+from consult.surveys.definitions import SurveyDef, parse_survey
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KEY_RE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
-LANG_RE = re.compile(r"^[a-z]{2,3}$")
 SUPPORTED_FORMATS = {1}
-
-Text = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -37,6 +33,7 @@ class SectionData:
     title: Text
     goal: Text
     objectives: tuple[ObjectiveData, ...]
+    surveys: tuple[SurveyDef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,106 +86,14 @@ POLICY_FIELDS = {
     "quotations",
     "sections",
 }
-SECTION_FIELDS = {"slug", "title", "goal", "objectives"}
+SECTION_FIELDS = {"slug", "title", "goal", "objectives", "surveys"}
 OBJECTIVE_FIELDS = {"key", "text"}
 QUOTATION_FIELDS = {"key", "text", "attribution"}
 
 
-def _normalise(text: str) -> str:
-    """Collapse the line wrapping of pasted text; keep blank-line paragraph breaks."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
-
-
-class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append((where, message))
-
-    def unknown(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
-        for name in sorted(set(data) - allowed):
-            self.fail(f"{where}.{name}" if where else name, "unknown field")
-
-    def text(self, data: dict[str, Any], name: str, where: str, required: bool) -> Text | None:
-        path = f"{where}.{name}" if where else name
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.fail(path, "missing required field")
-            return None
-        if isinstance(value, str):
-            value = {"en": value}
-        if not isinstance(value, dict):
-            self.fail(path, "must be a string or a table of language codes")
-            return None
-        result: Text = {}
-        for lang, text in value.items():
-            if not LANG_RE.match(str(lang)):
-                self.fail(f"{path}.{lang}", "not a language code")
-            elif not isinstance(text, str) or not text.strip():
-                self.fail(f"{path}.{lang}", "must be non-empty text")
-            else:
-                result[lang] = _normalise(text)
-        if "en" not in value:
-            self.fail(f"{path}.en", "missing required English text")
-        return result if "en" in result else None
-
-    def string(
-        self, data: dict[str, Any], name: str, where: str, pattern: re.Pattern[str], what: str
-    ) -> str | None:
-        path = f"{where}.{name}" if where else name
-        value = data.get(name)
-        if value is None:
-            self.fail(path, "missing required field")
-            return None
-        if not isinstance(value, str) or not pattern.match(value):
-            self.fail(path, f"must be {what}, got {value!r}")
-            return None
-        return value
-
-    def choice(
-        self, data: dict[str, Any], name: str, options: tuple[str, ...], default: str
-    ) -> str:
-        value = data.get(name, default)
-        if value not in options:
-            self.fail(name, f"must be one of {', '.join(options)}, got {value!r}")
-            return default
-        return value
-
-    def date(self, data: dict[str, Any], name: str) -> date | None:
-        value = data.get(name)
-        if value is None:
-            return None
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(name, f"must be a date (YYYY-MM-DD), got {value!r}")
-        return None
-
-    def table_list(
-        self, data: dict[str, Any], name: str, where: str, required: bool
-    ) -> list[dict[str, Any]]:
-        path = f"{where}.{name}" if where else name
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.fail(path, "missing required field")
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail(path, "must be a list of tables")
-            return []
-        return value
-
-
 def parse_policy(raw: dict[str, Any], path: str, source_hash: str = "") -> PolicyData:
     """Validate a decoded policy document and return it as data classes."""
-    c = _Checker()
+    c = Checker()
     if not isinstance(raw, dict):
         raise PolicyFileError(path, [("", "the document must be a table")])
     c.unknown(raw, POLICY_FIELDS, "")
@@ -220,6 +125,7 @@ def parse_policy(raw: dict[str, Any], path: str, source_hash: str = "") -> Polic
     sections: list[SectionData] = []
     seen_slugs: set[str] = set()
     seen_keys: set[str] = set()
+    seen_surveys: set[str] = set()
     raw_sections = c.table_list(raw, "sections", "", required=True)
     if "sections" in raw and not raw_sections:
         c.fail("sections", "a policy needs at least one section")
@@ -243,8 +149,18 @@ def parse_policy(raw: dict[str, Any], path: str, source_hash: str = "") -> Polic
             otext = c.text(o, "text", owhere, required=True)
             if key and otext:
                 objectives.append(ObjectiveData(key, otext))
+        surveys: list[SurveyDef] = []
+        for k, raw_survey in enumerate(c.table_list(s, "surveys", where, required=False)):
+            survey = parse_survey(
+                c, raw_survey, f"{where}.surveys[{k}]", [(o.key, o.text) for o in objectives]
+            )
+            if survey is not None:
+                if survey.key in seen_surveys:
+                    c.fail(f"{where}.surveys[{k}].key", f"duplicate survey key {survey.key!r}")
+                seen_surveys.add(survey.key)
+                surveys.append(survey)
         if sslug and stitle and goal:
-            sections.append(SectionData(sslug, stitle, goal, tuple(objectives)))
+            sections.append(SectionData(sslug, stitle, goal, tuple(objectives), tuple(surveys)))
 
     if c.problems:
         raise PolicyFileError(path, c.problems)

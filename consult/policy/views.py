@@ -10,6 +10,7 @@ from consult.comments.forms import CommentForm
 from consult.comments.permissions import can_post
 from consult.policy import queries
 from consult.policy.permissions import can_see_drafts
+from consult.surveys import queries as survey_queries
 
 bp = Blueprint("policy", __name__)
 
@@ -75,6 +76,7 @@ def render_section_page(
         counts=comment_queries.count_by_objective(page.section),
         form=form,
         preview_html=preview_html,
+        survey=survey_queries.get_section_survey(page.section),
     ), status
 
 

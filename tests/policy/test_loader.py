@@ -102,7 +102,12 @@ def test_edited_objective_adds_a_revision_and_keeps_key_and_id(app, nsp_file, tm
     result = load_policy(read_policy_file(write_toml_like_json(tmp_path, raw)))
     db.session.commit()
 
-    assert result.changes == ["objective HS-2.text changed"]
+    # The survey questions that list the objectives carry its new wording too.
+    assert result.changes == [
+        "objective HS-2.text changed",
+        "survey human-security question ratings.config changed",
+        "survey human-security question priorities.config changed",
+    ]
     after = counts()
     assert after["text_revisions"] == before["text_revisions"] + 1
     assert after["objectives"] == 28 and after["audit_entries"] == before["audit_entries"] + 1

@@ -1,0 +1,1 @@
+"""Structured surveys per policy section."""

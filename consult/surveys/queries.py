@@ -1,0 +1,190 @@
+"""Read side of surveys: what to show, and results computed with GROUP BY in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from consult.errors import NotFound
+from consult.extensions import db
+from consult.policy.models import Policy, Section
+from consult.surveys.models import NO_OPINION, Answer, Question, Survey, SurveyResponse
+
+
+def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Survey]:
+    stmt = (
+        select(Survey)
+        .join(Section, Survey.section_id == Section.id)
+        .where(Survey.policy_id == policy_id, Section.retired_at.is_(None))
+        .order_by(Section.position, Survey.id)
+    )
+    if not include_drafts:
+        stmt = stmt.where(Survey.status != "draft")
+    return list(db.session.scalars(stmt))
+
+
+def get_section_survey(section: Section, include_drafts: bool = False) -> Survey | None:
+    stmt = select(Survey).where(Survey.section_id == section.id).order_by(Survey.id)
+    if not include_drafts:
+        stmt = stmt.where(Survey.status != "draft")
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def get_survey(survey_id: int, include_drafts: bool = False) -> Survey:
+    survey = db.session.get(Survey, survey_id)
+    if (
+        survey is None
+        or (survey.status == "draft" and not include_drafts)
+        or survey.section.policy.status not in ("open", "closed", "published")
+        and not include_drafts
+    ):
+        raise NotFound("No such survey.")
+    return survey
+
+
+def count_responses_by_section(policy: Policy) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Survey.section_id, func.count(SurveyResponse.id))
+        .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
+        .where(Survey.policy_id == policy.id)
+        .group_by(Survey.section_id)
+    ).all()
+    return dict(rows)
+
+
+def _mean(total: float | None, n: int) -> float | None:
+    return round(total / n, 4) if n and total is not None else None
+
+
+def survey_results(survey: Survey) -> dict[str, Any]:
+    """Per-question results for one survey, in five aggregate queries.
+
+    likert and matrix rows: n (ratings 1–5), no_opinion, distribution, mean of 1–5;
+    single and multiple: count per option; ranking: mean rank and Borda score per option
+    (an option ranked r-th of N earns N − r points; unranked earns nothing); text: count
+    of answers; number: n, mean, min, max. `respondents` counts responses that answered.
+    """
+    questions = list(survey.questions)
+    ids = [q.id for q in questions]
+    total = (
+        db.session.scalar(
+            select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey.id)
+        )
+        or 0
+    )
+    results: dict[str, Any] = {}
+    for q in questions:
+        items = [i["key"] for i in q.config.get("options") or q.config.get("rows") or []]
+        base: dict[str, Any] = {"type": q.type, "respondents": 0}
+        if q.type == "likert":
+            base.update(_empty_scale())
+        elif q.type == "matrix":
+            base["rows"] = {k: _empty_scale() for k in items}
+        elif q.type in ("single", "multiple"):
+            base["counts"] = dict.fromkeys(items, 0)
+        elif q.type == "ranking":
+            base["options"] = {k: {"ranked": 0, "mean_rank": None, "borda": 0} for k in items}
+        elif q.type == "text":
+            base["answers"] = 0
+        elif q.type == "number":
+            base.update(n=0, mean=None, min=None, max=None)
+        results[q.key] = base
+    if ids and total:
+        _aggregate(questions, results)
+    for r in results.values():
+        for scale in [r] if r["type"] == "likert" else r.get("rows", {}).values():
+            scale["mean"] = _mean(scale.pop("_sum"), scale["n"])
+    return {"survey": survey.key, "responses": total, "questions": results}
+
+
+def _aggregate(questions: list[Question], results: dict[str, Any]) -> None:
+    by_id = {q.id: q for q in questions}
+    ids = list(by_id)
+
+    respondents = db.session.execute(
+        select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
+        .where(Answer.question_id.in_(ids))
+        .group_by(Answer.question_id)
+    ).all()
+    for qid, n in respondents:
+        results[by_id[qid].key]["respondents"] = n
+
+    scale_ids = [q.id for q in questions if q.type in ("likert", "matrix", "single", "multiple")]
+    if scale_ids:
+        no_opinion = case((Answer.value_text == NO_OPINION, 1), else_=0)
+        rows = db.session.execute(
+            select(
+                Answer.question_id,
+                Answer.item_key,
+                Answer.value_int,
+                func.max(no_opinion),
+                func.count(),
+            )
+            .where(Answer.question_id.in_(scale_ids))
+            .group_by(Answer.question_id, Answer.item_key, Answer.value_int, no_opinion)
+        ).all()
+        for qid, item, value, is_no_opinion, n in rows:
+            q = by_id[qid]
+            r = results[q.key]
+            if q.type in ("single", "multiple"):
+                r["counts"][item] = r["counts"].get(item, 0) + n
+                continue
+            target = r if q.type == "likert" else r["rows"].setdefault(item, _empty_scale())
+            if is_no_opinion:
+                target["no_opinion"] += n
+            elif value is not None:
+                target["distribution"][str(value)] += n
+                target["n"] += n
+                target["_sum"] += value * n
+
+    ranking_ids = [q.id for q in questions if q.type == "ranking"]
+    if ranking_ids:
+        rows = db.session.execute(
+            select(Answer.question_id, Answer.item_key, func.count(), func.sum(Answer.value_int))
+            .where(Answer.question_id.in_(ranking_ids))
+            .group_by(Answer.question_id, Answer.item_key)
+        ).all()
+        for qid, item, n, rank_sum in rows:
+            q = by_id[qid]
+            n_items = len(q.config.get("options") or [])
+            results[q.key]["options"][item] = {
+                "ranked": n,
+                "mean_rank": _mean(rank_sum, n),
+                "borda": n * n_items - int(rank_sum or 0),
+            }
+
+    other_ids = [q.id for q in questions if q.type in ("text", "number")]
+    if other_ids:
+        rows = db.session.execute(
+            select(
+                Answer.question_id,
+                func.count(Answer.id),
+                func.avg(Answer.value_num),
+                func.min(Answer.value_num),
+                func.max(Answer.value_num),
+            )
+            .where(Answer.question_id.in_(other_ids))
+            .group_by(Answer.question_id)
+        ).all()
+        for qid, n, avg, low, high in rows:
+            q = by_id[qid]
+            if q.type == "text":
+                results[q.key]["answers"] = n
+            else:
+                results[q.key].update(
+                    n=n,
+                    mean=round(float(avg), 4) if avg is not None else None,
+                    min=low,
+                    max=high,
+                )
+
+
+def _empty_scale() -> dict[str, Any]:
+    return {
+        "n": 0,
+        "no_opinion": 0,
+        "distribution": {str(i): 0 for i in range(1, 6)},
+        "mean": None,
+        "_sum": 0,
+    }

@@ -1,0 +1,117 @@
+"""The survey page of a section: answer, change one's answers, see results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.errors import DomainError, NotFound
+from consult.extensions import db
+from consult.policy import queries as policy_queries
+from consult.policy.permissions import can_see_drafts
+from consult.surveys import permissions, queries, services
+from consult.surveys.forms import form_values, parse_form
+
+bp = Blueprint("surveys", __name__)
+
+
+def _render(page, survey, response, values, errors, status=200, message=None):
+    answered = response is not None
+    # Every input's value(s) as a list of strings, whether from the store or a failed post.
+    values = {k: v if isinstance(v, list) else [v] for k, v in values.items()}
+    return render_template(
+        "surveys/answer.html",
+        page=page,
+        policy=page.policy,
+        section=page.section,
+        survey=survey,
+        questions=list(survey.questions),
+        response=response,
+        values=values,
+        errors=errors,
+        message=message,
+        accepting=services.accepting_responses(survey),
+        results=queries.survey_results(survey)
+        if permissions.can_see_results(current_user, survey, answered)
+        else None,
+    ), status
+
+
+@bp.route("/policies/<policy>/sections/<section>/survey", methods=["GET", "POST"])
+def answer(policy: str, section: str):
+    drafts = can_see_drafts(current_user)
+    page = policy_queries.get_section_page(policy, section, include_drafts=drafts)
+    survey = queries.get_section_survey(page.section, include_drafts=drafts)
+    if survey is None:
+        raise NotFound(_("This section has no survey."))
+    participant = current_user.participant if current_user.is_authenticated else None
+    response = services.get_response(survey, participant.id) if participant else None
+    if request.method == "GET":
+        values = form_values(survey.questions, response.answers) if response else {}
+        return _render(page, survey, response, values, {})
+
+    if participant is None:
+        return redirect(url_for("accounts.login", next=request.path))
+    answers, errors = parse_form(survey.questions, request.form)
+    if not errors:
+        try:
+            if response is None:
+                services.submit_response(survey, participant, answers)
+            else:
+                services.change_response(survey, participant, answers)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            errors = dict(exc.fields)
+            return _render(
+                page,
+                survey,
+                response,
+                request.form.to_dict(flat=False),
+                errors,
+                exc.status,
+                exc.message,
+            )
+        flash(
+            _("Thank you. Your answers are saved.")
+            if response is None
+            else _("Your answers are updated.")
+        )
+        return redirect(url_for("surveys.answer", policy=policy, section=section))
+    return _render(
+        page,
+        survey,
+        response,
+        request.form.to_dict(flat=False),
+        errors,
+        422,
+        _("Some answers need your attention."),
+    )
+
+
+def condition_label(target, condition) -> str:
+    """How a condition's expected answer reads to a person (the option label, not its key)."""
+    from consult.core.i18n import localized
+
+    expected = condition.get("includes", condition.get("equals"))
+    for item in target.config.get("options") or []:
+        if item["key"] == expected:
+            return localized(item["label"])
+    if expected == "no-opinion":
+        return _("No opinion")
+    return str(expected)
+
+
+@bp.app_context_processor
+def survey_helpers():
+    return {
+        "scale_labels": {
+            1: _("strongly disagree"),
+            2: _("disagree"),
+            3: _("neither agree nor disagree"),
+            4: _("agree"),
+            5: _("strongly agree"),
+        },
+        "condition_label": condition_label,
+    }
