@@ -35,10 +35,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import cli, comments, errors
+    from consult import cli, comments, errors, surveys
     from consult.core import i18n, security
 
     comments.init_app()
+    surveys.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -48,3 +48,35 @@ def make_comment(user: User | None = None, section=None, body: str | None = None
     user = user or make_user()
     section = section or section_of()
     return comments.post_comment(user, section, body or f"Comment {next(_seq)}", **kwargs).comment
+
+
+def survey_of(section_slug: str = "national-cohesion"):
+    """The NSP survey of a section (the policy file declares one per section)."""
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.surveys.models import Survey
+
+    return db.session.scalar(select(Survey).where(Survey.key == section_slug))
+
+
+def make_question(
+    survey,
+    key: str,
+    qtype: str,
+    position: int = 99,
+    required: bool = False,
+    condition: dict | None = None,
+    **config: Any,
+):
+    """Add a question to a survey through the same path as files and the builder."""
+    from consult.surveys import services as surveys
+    from consult.surveys.definitions import QuestionDef
+
+    qdef = QuestionDef(key, qtype, {"en": f"Question {key}?"}, None, required, config, condition)
+    question = surveys.apply_question(survey, qdef, position, False, [])
+    from consult.extensions import db
+
+    db.session.flush()
+    db.session.expire(survey, ["questions"])
+    return question

@@ -188,3 +188,39 @@ def _empty_scale() -> dict[str, Any]:
         "mean": None,
         "_sum": 0,
     }
+
+
+def export_for_participant(participant_id: int) -> list[dict[str, Any]]:
+    """A person's survey responses for "download my data".
+
+    Anonymous surveys hold no link to the account, so only the fact that a response exists
+    is reported (found again through the keyed hash), never which response it is.
+    """
+    from consult.surveys.services import respondent_key
+
+    out: list[dict[str, Any]] = []
+    named = db.session.execute(
+        select(SurveyResponse, Survey.key)
+        .join(Survey, SurveyResponse.survey_id == Survey.id)
+        .where(SurveyResponse.participant_id == participant_id)
+        .order_by(SurveyResponse.id)
+    ).all()
+    for response, key in named:
+        out.append(
+            {
+                "survey": key,
+                "anonymous": False,
+                "version": response.version,
+                "answers": response.answers,
+                "created_at": response.created_at.isoformat(),
+                "updated_at": response.updated_at.isoformat(),
+            }
+        )
+    anonymous = db.session.scalars(select(Survey).where(Survey.anonymous.is_(True))).all()
+    if anonymous:
+        keys = {respondent_key(s, participant_id): s.key for s in anonymous}
+        found = db.session.scalars(
+            select(SurveyResponse.respondent_key).where(SurveyResponse.respondent_key.in_(keys))
+        ).all()
+        out.extend({"survey": keys[k], "anonymous": True, "answered": True} for k in found)
+    return out
