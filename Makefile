@@ -61,7 +61,7 @@ translations: install-dev
 	$(BIN)/pybabel compile -d translations --statistics
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db

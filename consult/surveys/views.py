@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.errors import DomainError, NotFound
+from consult.errors import DomainError, NotFound, ValidationError
 from consult.extensions import db
 from consult.policy import queries as policy_queries
 from consult.policy.permissions import can_see_drafts
 from consult.surveys import permissions, queries, services
+from consult.surveys.answers import validate_answers
 from consult.surveys.forms import form_values, parse_form
 
 bp = Blueprint("surveys", __name__)
@@ -54,7 +55,15 @@ def answer(policy: str, section: str):
     if participant is None:
         return redirect(url_for("accounts.login", next=request.path))
     answers, errors = parse_form(survey.questions, request.form)
-    if not errors:
+    if errors:
+        # Report every problem at once: check the rest too, the form's own errors first.
+        try:
+            validate_answers(
+                survey.questions, {k: v for k, v in answers.items() if k not in errors}
+            )
+        except ValidationError as exc:
+            errors = {**exc.fields, **errors}
+    else:
         try:
             if response is None:
                 services.submit_response(survey, participant, answers)
