@@ -51,7 +51,7 @@ def test_section_page_has_goal_objectives_with_anchors_and_navigation(client, ns
     response = client.get("/policies/nsp-2022-2026/sections/defence")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert '<h1 id="section-title">Defence and Territorial Integrity</h1>' in html
+    assert '<h1 id="section-title" dir="auto">Defence and Territorial Integrity</h1>' in html
     assert "Ensure the defence and territorial integrity of Pakistan" in html
     assert re.findall(r'<li id="(DT-\d)"', html) == ["DT-1", "DT-2", "DT-3", "DT-4", "DT-5"]
     assert 'href="#DT-3"' in html
