@@ -78,12 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
     from consult.policy.views import bp as policy_bp
+    from consult.surveys.builder import bp as survey_builder_bp
     from consult.surveys.views import bp as surveys_bp
 
     app.register_blueprint(policy_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(survey_builder_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

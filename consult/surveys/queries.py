@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from consult.core.datafile import Text
 from consult.errors import NotFound
 from consult.extensions import db
 from consult.policy.models import Policy, Section
@@ -39,7 +42,7 @@ def get_survey(survey_id: int, include_drafts: bool = False) -> Survey:
         or survey.section.policy.status not in ("open", "closed", "published")
         and not include_drafts
     ):
-        raise NotFound("No such survey.")
+        raise NotFound(_("No such survey."))
     return survey
 
 
@@ -224,3 +227,83 @@ def export_for_participant(participant_id: int) -> list[dict[str, Any]]:
         ).all()
         out.extend({"survey": keys[k], "anonymous": True, "answered": True} for k in found)
     return out
+
+
+# --- the builder's overview -------------------------------------------------------------
+
+
+@dataclass
+class SurveyRow:
+    survey: Survey
+    questions: int
+    responses: int
+
+
+@dataclass
+class SectionRow:
+    section: Section
+    surveys: list[SurveyRow] = field(default_factory=list)
+
+
+@dataclass
+class PolicyRow:
+    policy: Policy
+    sections: list[SectionRow] = field(default_factory=list)
+
+
+def list_builder_overview() -> list[PolicyRow]:
+    """Every policy with its sections and their surveys and counts, in five queries.
+
+    Retired sections appear only when they still carry a survey, so no survey is hidden.
+    """
+    surveys = list(db.session.scalars(select(Survey).order_by(Survey.id)))
+    questions = dict(
+        db.session.execute(
+            select(Question.survey_id, func.count(Question.id))
+            .where(Question.retired_at.is_(None))
+            .group_by(Question.survey_id)
+        ).all()
+    )
+    responses = dict(
+        db.session.execute(
+            select(SurveyResponse.survey_id, func.count(SurveyResponse.id)).group_by(
+                SurveyResponse.survey_id
+            )
+        ).all()
+    )
+    with_survey = {s.section_id for s in surveys}
+    sections = db.session.scalars(
+        select(Section)
+        .where(Section.retired_at.is_(None) | Section.id.in_(with_survey))
+        .order_by(Section.policy_id, Section.position)
+    ).all()
+    policies = db.session.scalars(select(Policy).order_by(Policy.id)).all()
+    by_policy = {p.id: PolicyRow(p) for p in policies}
+    by_section: dict[int, SectionRow] = {}
+    for section in sections:
+        by_section[section.id] = SectionRow(section)
+        by_policy[section.policy_id].sections.append(by_section[section.id])
+    for survey in surveys:
+        by_section[survey.section_id].surveys.append(
+            SurveyRow(survey, questions.get(survey.id, 0), responses.get(survey.id, 0))
+        )
+    return list(by_policy.values())
+
+
+def get_section(section_id: int | None) -> Section:
+    section = db.session.get(Section, section_id) if section_id else None
+    if section is None or section.retired_at is not None:
+        raise NotFound(_("No such section."))
+    return section
+
+
+def get_question(survey: Survey, key: str) -> Question:
+    for question in survey.questions:
+        if question.key == key:
+            return question
+    raise NotFound(_("This survey has no question %(key)s.", key=key))
+
+
+def objectives_of(section: Section) -> list[tuple[str, Text]]:
+    """The (key, text) pairs a question's `objectives` shorthand expands to, as in a file."""
+    return [(o.key, o.text) for o in section.objectives if o.retired_at is None]

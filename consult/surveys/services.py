@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import asdict
 from typing import Any
 
 from flask import current_app
@@ -335,19 +334,16 @@ def set_survey_status(survey: Survey, status: str, actor_id: int | None) -> None
 
 
 def definition_of(question: Question) -> dict[str, Any]:
-    """A stored question as the raw dict the parser reads (the builder edits this)."""
-    return {
-        k: v
-        for k, v in asdict(
-            QuestionDef(
-                question.key,
-                question.type,
-                question.prompt,
-                question.help,
-                question.required,
-                question.config,
-                question.condition,
-            )
-        ).items()
-        if v is not None
+    """A stored question in the shape a policy file gives it to `parse_question`."""
+    raw: dict[str, Any] = {
+        "key": question.key,
+        "type": question.type,
+        "prompt": question.prompt,
+        "required": question.required,
     }
+    if question.help:
+        raw["help"] = question.help
+    raw.update({k: v for k, v in (question.config or {}).items() if v is not None})
+    if question.condition:
+        raw["condition"] = dict(question.condition)
+    return raw
