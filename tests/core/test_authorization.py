@@ -1,0 +1,95 @@
+"""Who may open what: a role-by-route matrix, with the buttons a role must not see."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from consult.extensions import db
+from consult.policy.models import Policy
+from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, survey_of
+
+ROLES = ("anonymous", "citizen", "facilitator", "moderator", "admin")
+
+# (method, path template, expected status per role in ROLES order). "302" means a redirect
+# to the login page. {comment} is someone else's comment, {survey} the first NSP survey.
+MATRIX = [
+    ("GET", "/", (200, 200, 200, 200, 200)),
+    ("GET", "/policies/nsp-2022-2026/sections/defence", (200, 200, 200, 200, 200)),
+    ("GET", "/account", (302, 200, 200, 200, 200)),
+    ("GET", "/account/data", (302, 200, 200, 200, 200)),
+    ("GET", "/comments/{comment}/reply", (302, 200, 200, 200, 200)),
+    ("GET", "/comments/{comment}/flag", (302, 200, 200, 200, 200)),
+    ("GET", "/comments/{comment}/edit", (302, 403, 403, 403, 403)),
+    ("POST", "/comments/{comment}/edit", (302, 403, 403, 403, 403)),
+    ("GET", "/comments/{comment}/withdraw", (302, 403, 403, 403, 403)),
+    ("POST", "/comments/{comment}/withdraw", (302, 403, 403, 403, 403)),
+    ("GET", "/admin/surveys/", (302, 403, 403, 403, 200)),
+    ("GET", "/admin/surveys/{survey}", (302, 403, 403, 403, 200)),
+    ("GET", "/admin/surveys/{survey}/preview", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/surveys/{survey}/status", (302, 403, 403, 403, 302)),
+]
+
+
+@pytest.fixture
+def as_role(client, nsp):
+    def login(role: str):
+        if role != "anonymous":
+            user = make_user(role=role)
+            db.session.commit()
+            client.post("/auth/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _ in MATRIX]
+)
+def test_role_by_route(as_role, role_index, method, path, expected):
+    comment = make_comment(body="Someone else's comment")
+    db.session.commit()
+    url = path.format(comment=comment.id, survey=survey_of().id)
+    client = as_role(ROLES[role_index])
+    data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == expected[role_index], (ROLES[role_index], url)
+    if response.status_code == 302 and ROLES[role_index] == "anonymous":
+        assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+def test_draft_policies_are_for_admins_only(as_role):
+    db.session.execute(update(Policy).values(status="draft"))
+    db.session.commit()
+    for role, status in (("anonymous", 404), ("citizen", 404), ("moderator", 404)):
+        client = as_role(role)
+        assert client.get("/policies/nsp-2022-2026").status_code == status, role
+        client.post("/auth/logout")
+    assert as_role("admin").get("/policies/nsp-2022-2026").status_code == 200
+
+
+def test_buttons_follow_permissions(as_role):
+    comment = make_comment(body="Visible comment")
+    db.session.commit()
+    anonymous = (
+        as_role("anonymous")
+        .get("/policies/nsp-2022-2026/sections/national-cohesion")
+        .get_data(as_text=True)
+    )
+    assert f"/comments/{comment.id}/reply" not in anonymous
+    assert f"/comments/{comment.id}/flag" not in anonymous
+    assert 'id="comment-form"' not in anonymous
+    citizen = (
+        as_role("citizen")
+        .get("/policies/nsp-2022-2026/sections/national-cohesion")
+        .get_data(as_text=True)
+    )
+    assert f"/comments/{comment.id}/reply" in citizen and f"/comments/{comment.id}/flag" in citizen
+    assert f"/comments/{comment.id}/edit" not in citizen
+    assert 'href="/admin/surveys/"' not in citizen
+
+
+def test_admin_sees_the_builder_link(as_role):
+    html = as_role("admin").get("/").get_data(as_text=True)
+    assert 'href="/admin/surveys/"' in html
