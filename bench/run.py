@@ -1,6 +1,6 @@
 """Benchmarks: how page and aggregate costs grow with data. Prints ratios from one run.
 
-    make bench            (or: .venv/bin/python bench/run.py [--scale 10])
+    make bench            (or: .venv/bin/python -m bench.run [--scale 10])
 
 Each measurement compares a small and a large data set in the same process, so the ratio
 says how the cost grows (1.0 = flat), whatever the machine. Not a pass/fail test.
@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import event
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from consult import create_app  # noqa: E402
-from consult.extensions import db  # noqa: E402
+from consult import ROOT, create_app
+from consult.extensions import db
 
 
 def timed(fn, repeat: int = 7) -> float:
@@ -36,7 +31,10 @@ def timed(fn, repeat: int = 7) -> float:
 
 def count_queries(fn) -> int:
     seen = []
-    listener = lambda *args: seen.append(1)  # noqa: E731
+
+    def listener(*args: object) -> None:
+        seen.append(1)
+
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         fn()

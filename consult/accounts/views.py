@@ -18,10 +18,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.accounts import forms, services
-from consult.core.forms import apply_domain_error
+from consult.core.forms import commit_or_error
 from consult.core.i18n import is_local_url
 from consult.core.mail import send_mail
-from consult.errors import DomainError
 from consult.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -42,18 +41,16 @@ def register():
         return redirect(url_for("accounts.account"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_user(
+        user, _status = commit_or_error(
+            form,
+            lambda: services.register_user(
                 form.email.data,
                 form.password.data,
                 form.display_name.data,
                 profile=form.profile_data(),
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
+            ),
+        )
+        if user is not None:
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
             return redirect(url_for("policy.home"))
@@ -114,13 +111,10 @@ def reset_request():
 def reset_password(token: str):
     form = forms.ResetForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
+        user, _status = commit_or_error(
+            form, lambda: services.reset_password(token, form.password.data)
+        )
+        if user is not None:
             flash(_("Your password is changed. Log in with the new one."))
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_form.html", form=form), 422 if form.errors else 200
@@ -149,14 +143,15 @@ def account():
 def update_profile():
     form = forms.ProfileForm()
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, form.display_name.data, form.profile_data())
-            db.session.commit()
+        _result, status = commit_or_error(
+            form,
+            lambda: services.update_profile(
+                current_user, form.display_name.data, form.profile_data()
+            ),
+        )
+        if not status:
             flash(_("Your profile is saved."))
             return redirect(url_for("accounts.account"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
     return _account_page(422, profile_form=form)
 
 
@@ -165,16 +160,15 @@ def update_profile():
 def change_password():
     form = forms.PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
+        _result, status = commit_or_error(
+            form,
+            lambda: services.change_password(
                 current_user, form.current_password.data, form.new_password.data
-            )
-            db.session.commit()
+            ),
+        )
+        if not status:
             flash(_("Your password is changed."))
             return redirect(url_for("accounts.account"))
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
     return _account_page(422, password_form=form)
 
 
@@ -183,13 +177,10 @@ def change_password():
 def create_token():
     form = forms.TokenForm()
     if form.validate_on_submit():
-        try:
-            new = services.create_api_token(current_user, form.name.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
+        new, _status = commit_or_error(
+            form, lambda: services.create_api_token(current_user, form.name.data)
+        )
+        if new is not None:
             # Shown once, on this response only; it is never stored in the clear.
             return render_template("accounts/token_created.html", new=new)
     return _account_page(422, token_form=form)
@@ -221,13 +212,10 @@ def download_data():
 def delete_account():
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-        else:
+        _result, status = commit_or_error(
+            form, lambda: services.delete_account(current_user, form.password.data)
+        )
+        if not status:
             logout_user()
             flash(_("Your account is deleted. Your contributions remain, without your name."))
             return redirect(url_for("policy.home"))

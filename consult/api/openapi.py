@@ -56,6 +56,15 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+ANSWERS_BODY = _body(
+    {
+        "type": "object",
+        "required": ["answers"],
+        "additionalProperties": False,
+        "properties": {"answers": {"$ref": "#/components/schemas/Answers"}},
+    }
+)
+
 ENDORSEMENT_RESULT = {
     "type": "object",
     "required": ["value", "endorsements"],
@@ -503,14 +512,7 @@ PATHS: dict[str, Any] = {
             "operationId": "submitResponse",
             "security": [{"bearerAuth": []}],
             "parameters": [SURVEY_PARAM],
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "required": ["answers"],
-                    "additionalProperties": False,
-                    "properties": {"answers": _ref("Answers")},
-                }
-            ),
+            "requestBody": ANSWERS_BODY,
             "responses": {
                 "201": _json(_ref("SurveyResponse"), "Recorded"),
                 **WRITE_ERRORS,
@@ -522,14 +524,7 @@ PATHS: dict[str, Any] = {
             "operationId": "replaceResponse",
             "security": [{"bearerAuth": []}],
             "parameters": [SURVEY_PARAM],
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "required": ["answers"],
-                    "additionalProperties": False,
-                    "properties": {"answers": _ref("Answers")},
-                }
-            ),
+            "requestBody": ANSWERS_BODY,
             "responses": {
                 "200": _json(_ref("SurveyResponse"), "Changed"),
                 "201": _json(_ref("SurveyResponse"), "Recorded"),

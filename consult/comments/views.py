@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from consult.accounts.ratelimit import account_key
 from consult.comments import forms, permissions, queries, services
 from consult.comments.models import Comment
-from consult.core.forms import apply_domain_error
+from consult.core.forms import commit_or_error, error_status
 from consult.core.sanitize import render_markdown
 from consult.errors import DomainError, PermissionDenied
 from consult.extensions import db, limiter
@@ -45,30 +45,27 @@ def create(policy: str, section: str):
     form = forms.CommentForm()
     page = policy_queries.get_section_page(policy, section)
     form.set_objectives(page.section.objectives)
-    status = 422
+    status = 0
     if form.validate_on_submit():
         if form.preview.data:
             return render_section_page(policy, section, form, render_markdown(form.body.data))
-        try:
-            result = services.post_comment(
+        result, status = commit_or_error(
+            form,
+            lambda: services.post_comment(
                 current_user,
                 page.section,
                 form.body.data,
                 objective_key=form.objective.data or None,
                 stance=form.stance.data or None,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
+            ),
+        )
+        if result is not None:
             if result.comment.status == "pending":
                 flash(_("Thank you. Your comment will appear once a moderator approves it."))
             else:
                 flash(_("Thank you. Your comment is published."))
             return redirect(comment_url(result.comment))
-    return render_section_page(policy, section, form, status=status)
+    return render_section_page(policy, section, form, status=error_status(form, status))
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -93,34 +90,31 @@ def _comment_page(template: str, comment: Comment, form, status: int = 200, **ex
 def reply(comment_id: int):
     parent = services.get_comment(comment_id)
     form = forms.ReplyForm()
-    preview, status = None, 200
+    preview, status = None, 0
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            try:
-                result = services.post_comment(
+            result, status = commit_or_error(
+                form,
+                lambda: services.post_comment(
                     current_user,
                     parent.section,
                     form.body.data,
                     parent_id=parent.id,
                     stance=form.stance.data or None,
-                )
-                db.session.commit()
-            except DomainError as exc:
-                db.session.rollback()
-                apply_domain_error(form, exc)
-                status = exc.status
-            else:
+                ),
+            )
+            if result is not None:
                 flash(
                     _("Thank you. Your reply is published.")
                     if result.comment.status == "published"
                     else _("Thank you. Your reply will appear once a moderator approves it.")
                 )
                 return redirect(comment_url(result.comment))
-    if form.errors and status == 200:
-        status = 422
-    return _comment_page("comments/reply.html", parent, form, status, preview_html=preview)
+    return _comment_page(
+        "comments/reply.html", parent, form, error_status(form, status), preview_html=preview
+    )
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -130,20 +124,18 @@ def edit(comment_id: int):
     if not permissions.is_author(current_user, comment):
         raise PermissionDenied(_("Only its author can edit a comment."))
     form = forms.EditForm(obj=comment if request.method == "GET" else None)
-    status = 200
+    status = 0
     if form.validate_on_submit():
-        try:
-            services.edit_comment(current_user, comment, form.body.data, form.stance.data or None)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
+        edited, status = commit_or_error(
+            form,
+            lambda: services.edit_comment(
+                current_user, comment, form.body.data, form.stance.data or None
+            ),
+        )
+        if edited is not None:
             flash(_("Your comment is updated."))
             return redirect(comment_url(comment))
-    if form.errors and status == 200:
-        status = 422
+    status = error_status(form, status)
     return _comment_page(
         "comments/edit.html",
         comment,
@@ -199,21 +191,16 @@ def _back_to_thread(comment: Comment) -> str:
 def flag(comment_id: int):
     comment = services.get_comment(comment_id)
     form = forms.FlagForm()
-    status = 200
+    status = 0
     if form.validate_on_submit():
-        try:
-            services.flag_comment(current_user, comment, form.reason.data, form.note.data)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
+        flagged, status = commit_or_error(
+            form,
+            lambda: services.flag_comment(current_user, comment, form.reason.data, form.note.data),
+        )
+        if flagged is not None:
             flash(_("Thank you. The moderators have received your report."))
             return redirect(comment_url(comment))
-    if form.errors and status == 200:
-        status = 422
-    return _comment_page("comments/flag.html", comment, form, status)
+    return _comment_page("comments/flag.html", comment, form, error_status(form, status))
 
 
 @bp.errorhandler(429)
