@@ -57,7 +57,7 @@ class Survey(TimestampMixin, db.Model):
 
     section: Mapped[Section] = relationship()
     questions: Mapped[list[Question]] = relationship(
-        order_by="Question.position",
+        order_by="(Question.position, Question.id)",
         primaryjoin="and_(Question.survey_id == Survey.id, Question.retired_at.is_(None))",
         viewonly=True,
     )

@@ -475,7 +475,9 @@ def test_remove_a_question(client, nsp, admin):
     response = client.post(f"{BASE}/{survey.id}/questions/priorities/remove")
     assert response.status_code == 302
     assert live_keys(survey) == ["ratings", "missing"]
-    retired = db.session.scalar(select(Question).where(Question.key == "priorities"))
+    retired = db.session.scalar(
+        select(Question).where(Question.survey_id == survey.id, Question.key == "priorities")
+    )
     assert retired.retired_at is not None  # kept, never deleted
     assert count(AuditEntry, AuditEntry.action == "survey.question.remove") == 1
     html = client.get(f"{BASE}/{survey.id}").get_data(as_text=True)
@@ -581,7 +583,9 @@ def test_after_a_response_structure_is_locked_but_wording_can_change(client, nsp
         max_length="2000",
     )
     assert response.status_code == 302
-    question = db.session.scalar(select(Question).where(Question.key == "missing"))
+    question = db.session.scalar(
+        select(Question).where(Question.survey_id == survey.id, Question.key == "missing")
+    )
     assert question.prompt == {"en": "What does this section leave out?"}
     revisions = db.session.scalars(select(SurveyRevision).order_by(SurveyRevision.id)).all()
     assert [(r.question_key, r.field) for r in revisions] == [
@@ -594,7 +598,9 @@ def test_after_a_response_structure_is_locked_but_wording_can_change(client, nsp
     items = "NC-1 | Unity\nNC-2 | Federation\nNC-3 | Services"
     response = edit(client, survey, "priorities", type="ranking", prompt="Order", items=items)
     assert response.status_code == 302
-    priorities = db.session.scalar(select(Question).where(Question.key == "priorities"))
+    priorities = db.session.scalar(
+        select(Question).where(Question.survey_id == survey.id, Question.key == "priorities")
+    )
     assert [o["label"]["en"] for o in priorities.config["options"]] == [
         "Unity",
         "Federation",
