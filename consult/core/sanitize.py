@@ -63,5 +63,5 @@ def clean_html(html: str) -> str:
 
 
 def safe(html: str) -> Markup:
-    """Mark sanitiser output as safe for templates; the only road to `|safe`-like output."""
+    """Mark sanitiser output as safe for templates: the one way user HTML reaches a page."""
     return Markup(html)
