@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from consult.errors import DomainError, ValidationError
 
@@ -40,3 +40,9 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
         bound = f"from {minimum}" + (f" to {maximum}" if maximum is not None else "")
         raise ValidationError(f"{name} must be {bound}.", {name: "Out of range."})
     return value
+
+
+def language() -> str:
+    """Texts come in English unless `?lang=` names another language we have."""
+    lang = request.args.get("lang", "en")
+    return lang if lang in current_app.config["LANGUAGES"] else "en"

@@ -7,8 +7,7 @@ from flask import g, jsonify
 from consult.api import serializers
 from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
-from consult.api.requests import json_body
-from consult.api.views import _lang
+from consult.api.requests import json_body, language
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db
 from consult.policy import queries as policy_queries
@@ -18,7 +17,7 @@ from consult.surveys import permissions, queries, services
 @bp.get("/policies/<policy>/surveys")
 def list_surveys(policy: str):
     item = policy_queries.get_policy(policy)
-    lang = _lang()
+    lang = language()
     return jsonify(
         {"surveys": [serializers.survey(s, lang) for s in queries.list_policy_surveys(item.id)]}
     )
@@ -26,7 +25,7 @@ def list_surveys(policy: str):
 
 @bp.get("/surveys/<int:survey_id>")
 def get_survey(survey_id: int):
-    return jsonify(serializers.survey(queries.get_survey(survey_id), _lang()))
+    return jsonify(serializers.survey(queries.get_survey(survey_id), language()))
 
 
 @bp.post("/surveys/<int:survey_id>/responses")

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify
 
 from consult.api import serializers
 from consult.api.auth import token_required
 from consult.api.blueprint import bp
 from consult.api.openapi import openapi_document
+from consult.api.requests import language
 from consult.policy import queries as policy_queries
-
-
-def _lang() -> str:
-    """Texts come in English unless `?lang=` names another language we have."""
-    lang = request.args.get("lang", "en")
-    return lang if lang in current_app.config["LANGUAGES"] else "en"
 
 
 @bp.get("/openapi.json")
@@ -24,7 +19,7 @@ def openapi():
 
 @bp.get("/policies")
 def list_policies():
-    lang = _lang()
+    lang = language()
     return jsonify(
         {
             "policies": [
@@ -36,7 +31,7 @@ def list_policies():
 
 @bp.get("/policies/<policy>")
 def get_policy(policy: str):
-    return jsonify(serializers.policy_detail(policy_queries.get_policy(policy), _lang()))
+    return jsonify(serializers.policy_detail(policy_queries.get_policy(policy), language()))
 
 
 @bp.get("/me")

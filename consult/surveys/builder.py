@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.forms import apply_domain_error
+from consult.core.forms import commit_or_error, error_status
 from consult.errors import DomainError, NotFound, PermissionDenied
 from consult.extensions import db, login_manager
 from consult.surveys import builder_services as builder
@@ -46,10 +46,11 @@ def index():
 def new():
     section = queries.get_section(request.args.get("section", type=int))
     form = NewSurveyForm()
-    status = 200
+    status = 0
     if form.validate_on_submit():
-        try:
-            survey = builder.create_survey(
+        survey, status = commit_or_error(
+            form,
+            lambda: builder.create_survey(
                 current_user,
                 section,
                 (form.key.data or "").strip(),
@@ -57,18 +58,14 @@ def new():
                 form.intro.data,
                 form.anonymous.data,
                 form.show_results.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
+            ),
+        )
+        if survey is not None:
             flash(_("The survey is created as a draft. Now add its questions."))
             return redirect(url_for(".edit", survey_id=survey.id))
     return render_template(
         "surveys/builder/new.html", form=form, section=section, policy=section.policy
-    ), (422 if form.errors and status == 200 else status)
+    ), error_status(form, status)
 
 
 def _survey_page(survey: Survey, form=None, status: int = 200, message: str | None = None):
@@ -105,26 +102,23 @@ def edit(survey_id: int):
     if request.method == "GET":
         return _survey_page(survey)
     form = SurveySettingsForm()
-    status = 422
+    status = 0
     if form.validate_on_submit():
-        try:
-            changes = builder.update_survey_settings(
+        changes, status = commit_or_error(
+            form,
+            lambda: builder.update_survey_settings(
                 current_user,
                 survey,
                 form.title.data,
                 form.intro.data,
                 form.anonymous.data,
                 form.show_results.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            apply_domain_error(form, exc)
-            status = exc.status
-        else:
+            ),
+        )
+        if not status:
             flash(_("The settings are saved.") if changes else _("Nothing changed."))
             return redirect(url_for(".edit", survey_id=survey.id))
-    return _survey_page(_load(survey_id), form, status)
+    return _survey_page(_load(survey_id), form, error_status(form, status))
 
 
 def _question_page(survey, form, question=None, status=200):

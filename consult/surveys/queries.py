@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from consult.core.datafile import Text
 from consult.errors import NotFound
@@ -21,6 +22,8 @@ def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Su
         .join(Section, Survey.section_id == Section.id)
         .where(Survey.policy_id == policy_id, Section.retired_at.is_(None))
         .order_by(Section.position, Survey.id)
+        # The API lists every survey with its section and questions: load them in bulk.
+        .options(contains_eager(Survey.section), selectinload(Survey.questions))
     )
     if not include_drafts:
         stmt = stmt.where(Survey.status != "draft")

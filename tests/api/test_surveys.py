@@ -131,3 +131,19 @@ def test_draft_surveys_are_not_listed(client, nsp):
     body = client.get("/api/v1/policies/nsp-2022-2026/surveys").json
     assert "national-cohesion" not in [s["section"] for s in body["surveys"]]
     assert client.get(f"/api/v1/surveys/{survey_of().id}").status_code == 404
+
+
+def test_listing_surveys_takes_a_fixed_number_of_queries(client, nsp):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(*args):
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/api/v1/policies/nsp-2022-2026/surveys").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) <= 6, seen  # policy (4 loads) + surveys + questions, not one per survey

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from consult.extensions import db
 from tests.conftest import NSP_FILE
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Headless as root without outside network (see /work/shared/tools/pw_chromium.py).
@@ -86,3 +87,27 @@ def _page_timeouts(request: pytest.FixtureRequest) -> None:
         page: Page = request.getfixturevalue("page")
         page.set_default_timeout(5_000)
         page.set_default_navigation_timeout(10_000)
+
+
+@pytest.fixture
+def make_account(live_app: Flask) -> Callable[[str], str]:
+    """Create a citizen in the live app's database; returns the email to log in with."""
+
+    def create(name: str) -> str:
+        with live_app.app_context():
+            user = make_user(name=name)
+            db.session.commit()
+            email = user.email
+            db.session.remove()
+        return email
+
+    return create
+
+
+def log_in(page: Page, live_server: str, email: str) -> None:
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(live_server + "/")
+    expect(page.get_by_role("link", name="Your account")).to_be_visible()

@@ -4,43 +4,16 @@ hostile Markdown stays inert; the forms work without JavaScript. CSRF is on thro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from consult.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 
 SECTION = "/policies/nsp-2022-2026/sections/national-cohesion"
 PUBLISHED = "Thank you. Your comment is published."
-
-
-@pytest.fixture
-def make_account(live_app: Flask) -> Callable[[str], str]:
-    """Create a citizen in the live app's database; returns the email to log in with."""
-
-    def create(name: str) -> str:
-        with live_app.app_context():
-            user = make_user(name=name)
-            db.session.commit()
-            email = user.email
-            db.session.remove()
-        return email
-
-    return create
-
-
-def log_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(live_server + "/auth/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_role("link", name="Your account")).to_be_visible()
 
 
 def new_page(browser: Browser, **options) -> tuple[BrowserContext, Page]:

@@ -18,7 +18,8 @@ from consult.surveys import services
 from consult.surveys.definitions import QuestionDef
 from consult.surveys.models import Answer, Question, Survey, SurveyResponse, SurveyResponseRevision
 from tests.e2e.axe import BLOCKING, axe_violations, describe_violations
-from tests.factories import DEFAULT_PASSWORD, make_user, section_of
+from tests.e2e.conftest import log_in
+from tests.factories import DEFAULT_PASSWORD, section_of
 
 pytestmark = pytest.mark.e2e
 
@@ -31,21 +32,6 @@ NEEDS_ATTENTION = "Some answers need your attention."
 
 
 # --- fixtures and helpers ------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_account(live_app: Flask) -> Callable[[str], str]:
-    """Create a citizen in the live app's database; returns the email to log in with."""
-
-    def create(name: str) -> str:
-        with live_app.app_context():
-            user = make_user(name=name)
-            db.session.commit()
-            email = user.email
-            db.session.remove()
-        return email
-
-    return create
 
 
 @pytest.fixture
@@ -138,15 +124,6 @@ def new_page(browser: Browser, **options: Any) -> tuple[BrowserContext, Page]:
     context.set_default_timeout(5_000)
     context.set_default_navigation_timeout(10_000)
     return context, context.new_page()
-
-
-def log_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(live_server + "/auth/login")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_role("link", name="Your account")).to_be_visible()
 
 
 def open_survey_from_section(page: Page, live_server: str) -> None:
