@@ -16,6 +16,14 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated list, or None when the variable is not set."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Accept the common short forms and pin the driver we ship (psycopg 3).
@@ -30,6 +38,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     POLICY_DATA_DIR = os.environ.get("POLICY_DATA_DIR", str(BASE_DIR / "policy_data"))
+
+    # Every absolute link that leaves the app (mail, exports) is built from this origin,
+    # never from the request's Host header (docs/security.md, F1).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Host names the app answers to; other Host headers get 400. Production defaults it
+    # to the host of PUBLIC_BASE_URL; None elsewhere (any host).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+    # How many proxies in front set X-Forwarded-*; 0 ignores those headers entirely.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
     # Languages: codes we ship a catalogue for; the first is the fallback.
     LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -52,7 +69,14 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Login (accounts/throttle.py, docs/security.md F4): per email and address; per address;
+    # failures per email before the slow lane; the slow lane's pace for unknown devices.
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_LOGIN_ADDRESS = os.environ.get(
+        "RATELIMIT_LOGIN_ADDRESS", "30 per minute;300 per hour"
+    )
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "100 per hour")
+    RATELIMIT_LOGIN_SLOW = os.environ.get("RATELIMIT_LOGIN_SLOW", "1 per 10 seconds")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;20 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "3 per minute;10 per hour")
     # Posting comments and replies, per account, across the pages and the API.
@@ -60,6 +84,7 @@ class Config:
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    CONFIRM_EMAIL_MAX_AGE = int(os.environ.get("CONFIRM_EMAIL_MAX_AGE", 3 * 24 * 3600))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | outbox | smtp
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
@@ -96,6 +121,10 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # required: the app refuses without
+    # Required too: memory:// counters are per worker, so N workers would allow N times
+    # every limit. Set it to redis://… (or memory:// explicitly for a single worker).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

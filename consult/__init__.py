@@ -28,6 +28,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable) outside development.")
+    from consult.core import deployment
+
+    deployment.init_app(app)
 
     # Smaller pages for slow connections: drop the whitespace around template tags.
     app.jinja_env.trim_blocks = True
@@ -61,12 +64,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
 
-    from consult.accounts.models import User
+    from consult.accounts.services import load_session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+    login_manager.user_loader(load_session_user)
 
     # Import every model module so metadata (and Alembic) sees all tables.
     from consult import models  # noqa: F401

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -78,6 +78,11 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", status=exc.status, message=exc.message), (
             exc.status
         )
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(exc: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return Response("Unknown host.\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException):

@@ -1,11 +1,12 @@
-"""`consult create-user`, `consult create-token`, `consult demo-accounts`."""
+"""`consult create-user`, `create-token`, `demo-accounts`, `clear-login-limits`."""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
 
-from consult.accounts import services
+from consult.accounts import services, throttle
+from consult.core import audit
 from consult.core.vocab import ROLES
 from consult.errors import DomainError
 from consult.extensions import db
@@ -48,6 +49,26 @@ def register(group: click.Group) -> None:
         db.session.commit()
         click.echo(f"Token for {user.email} (shown once, store it now):")
         click.echo(new.plaintext)
+
+    @group.command("clear-login-limits")
+    @click.option("--email", required=True)
+    def clear_login_limits(email: str) -> None:
+        """Lift the login limits of one account, from every address (after an attack)."""
+        if not current_app.config.get("RATELIMIT_ENABLED"):
+            raise click.ClickException("rate limits are off (RATELIMIT_ENABLED=false)")
+        throttle.clear_login_limits(email)
+        user = services.get_user_by_email(email.strip().lower())
+        audit.record(
+            "account.login_limits_cleared",
+            actor_id=None,
+            target_type="user",
+            target_id=user.id if user else None,
+            data={"via": "cli"},
+        )
+        db.session.commit()
+        click.echo(f"Login limits cleared for {email.strip()}.")
+        if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            click.echo("Note: memory:// counters live in each server process; restart it instead.")
 
     @group.command("demo-accounts")
     def demo_accounts() -> None:

@@ -40,6 +40,8 @@ class Participant(TimestampMixin, db.Model):
     )
     gender: Mapped[str] = mapped_column(String(16), nullable=False, default="undisclosed")
     age_band: Mapped[str] = mapped_column(String(16), nullable=False, default="undisclosed")
+    # UTS #39 skeleton of an account's display name, so look-alikes are refused (F9).
+    name_key: Mapped[str | None] = mapped_column(String(320), index=True)
 
     user: Mapped[User | None] = relationship(back_populates="participant", uselist=False)
 
@@ -51,6 +53,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # NULL once the account is deleted: the identity goes, the consultation record stays.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # UTS #39 skeleton of the email: `cіt@…` (Cyrillic і) may not sit beside `cit@…` (F9).
+    email_key: Mapped[str | None] = mapped_column(String(1024), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="citizen")
     participant_id: Mapped[int] = mapped_column(
@@ -59,6 +63,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the owner opens the emailed confirmation link; unconfirmed accounts read only.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session and remember-me cookie; bumping it ends them all (F2).
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
 
     participant: Mapped[Participant] = relationship(back_populates="user", lazy="joined")
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -72,6 +82,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot log in
         return self.deleted_at is None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    def get_id(self) -> str:
+        """The session's user id carries the session version, so old cookies stop working."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_banned(self) -> bool:

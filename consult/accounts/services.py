@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.accounts.models import ApiToken, Participant, User
 from consult.core import audit
+from consult.core.confusables import name_key, skeleton
 from consult.core.models import utcnow
 from consult.core.vocab import AGE_BANDS, GENDERS, PROVINCES, ROLES, STAKEHOLDER_GROUPS
 from consult.errors import Conflict, NotFound, ValidationError
@@ -28,6 +30,9 @@ MAX_PASSWORD = 256
 TOKEN_PREFIX = "cst_"
 DELETED_NAME = "Former participant"
 _RESET_SALT = "consult.password-reset"
+_CONFIRM_SALT = "consult.confirm-email"
+# Display names nobody may take: they would pass for the platform or for a deleted account.
+RESERVED_NAMES = (DELETED_NAME, "Moderator", "Administrator", "Consult")
 # Checked when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0")
 
@@ -40,9 +45,16 @@ PROFILE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def normalise_email(email: str) -> str:
-    """Validate syntax only (no DNS: the machine may be offline) and lowercase it."""
+    """Fold an address to the one form we compare and store.
+
+    NFKC first, so full-width or ligature forms of the same letters are one address (F9);
+    syntax only (no DNS: the machine may be offline); then lower case, domain and local part.
+    """
+    if not isinstance(email, str):
+        raise ValidationError(_("Enter a valid email address."), {"email": _("Not text.")})
+    text = unicodedata.normalize("NFKC", email).strip()
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise ValidationError(_("Enter a valid email address."), {"email": str(exc)}) from exc
 
@@ -57,11 +69,30 @@ def _check_password(password: str, field: str = "password") -> None:
         raise ValidationError(_("The password is too long."), {field: _("Too long.")})
 
 
-def _check_name(name: str) -> str:
-    name = " ".join(name.split())
+def _check_name(name: str, participant_id: int | None = None) -> str:
+    """Check a display name, refusing one that looks like another account's (F9)."""
+    name = " ".join(unicodedata.normalize("NFKC", name).split())
     if not 1 <= len(name) <= 80:
         raise ValidationError(
             _("Enter a display name."), {"display_name": _("Use 1 to 80 characters.")}
+        )
+    key = name_key(name)
+    taken = key in {name_key(reserved) for reserved in RESERVED_NAMES} or db.session.scalar(
+        select(Participant.id).where(
+            Participant.name_key == key,
+            Participant.kind == "account",
+            Participant.id != (participant_id or 0),
+        )
+    )
+    if taken:
+        raise ValidationError(
+            _("That display name is taken, or looks like one that is."),
+            {
+                "display_name": _(
+                    "Choose another: add an initial or your town, for example “%(example)s”.",
+                    example=name[:60] + " (Lahore)",
+                )
+            },
         )
     return name
 
@@ -80,37 +111,80 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
+def get_lookalike_user(email: str) -> User | None:
+    """The account whose address is `email` or looks the same on a screen (F9)."""
+    return get_user_by_email(email) or db.session.scalar(
+        select(User).where(User.email_key == skeleton(email), User.deleted_at.is_(None)).limit(1)
+    )
+
+
 def register_user(
     email: str,
     password: str,
     display_name: str,
     role: str = "citizen",
     profile: dict[str, str] | None = None,
+    confirmed: bool = True,
 ) -> User:
-    """Create an account and its participant profile (everything undisclosed by default)."""
+    """Create an account and its participant profile (everything undisclosed by default).
+
+    For operators (CLI, demo accounts, tests): it says plainly that an address is taken.
+    The public sign-up goes through `request_registration`, which never says so.
+    """
     email = normalise_email(email)
     _check_password(password)
+    if get_lookalike_user(email) is not None:
+        raise Conflict(
+            _("An account with this email (or one that looks the same) already exists."),
+            {"email": _("Already registered. Log in or reset your password.")},
+        )
     name = _check_name(display_name)
     if role not in ROLES:
         raise ValidationError(
             _("Unknown role."), {"role": _("One of %(roles)s.", roles=", ".join(ROLES))}
         )
     clean = _check_profile(profile or {})
-    if get_user_by_email(email) is not None:
-        raise Conflict(
-            _("An account with this email already exists."),
-            {"email": _("Already registered. Log in or reset your password.")},
-        )
-    participant = Participant(kind="account", display_name=name, **clean)
+    participant = Participant(kind="account", display_name=name, name_key=name_key(name), **clean)
     user = User(
         email=email,
+        email_key=skeleton(email),
         password_hash=generate_password_hash(password),
         role=role,
         participant=participant,
+        confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a public sign-up did; the page answers the same whichever it was (F6)."""
+
+    email: str
+    created: User | None  # a new, unconfirmed account: mail it a confirmation link
+    existing: User | None  # the address (or a look-alike) has an account: warn its owner
+
+
+def request_registration(
+    email: str, password: str, display_name: str, profile: dict[str, str] | None = None
+) -> Registration:
+    """Sign up without telling anyone whether the address already has an account.
+
+    Input errors (password, name, profile) are reported as usual: they say nothing about
+    other people's accounts. A taken address creates nothing; its owner gets a mail instead.
+    """
+    email = normalise_email(email)
+    _check_password(password)
+    existing = get_lookalike_user(email)
+    if existing is not None:
+        _check_name(display_name)
+        _check_profile(profile or {})
+        generate_password_hash(password)  # the same work as a new account, so the same time
+        return Registration(email=email, created=None, existing=existing)
+    user = register_user(email, password, display_name, profile=profile, confirmed=False)
+    return Registration(email=email, created=user, existing=None)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -123,7 +197,9 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.password_hash or not user.is_active:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password):
+    # An unconfirmed account fails like a wrong password: otherwise signing up with an
+    # address and then logging in would tell whether it already had an account (F6).
+    if not check_password_hash(user.password_hash, password) or not user.is_confirmed:
         return None
     user.last_login_at = utcnow()
     return user
@@ -131,7 +207,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def update_profile(user: User, display_name: str, profile: dict[str, str]) -> None:
     participant = user.participant
-    participant.display_name = _check_name(display_name)
+    participant.display_name = _check_name(display_name, participant.id)
+    participant.name_key = name_key(participant.display_name)
     for name, value in _check_profile(profile).items():
         setattr(participant, name, value)
 
@@ -143,6 +220,7 @@ def change_password(user: User, current: str, new: str) -> None:
         )
     _check_password(new, "new_password")
     user.password_hash = generate_password_hash(new)
+    end_sessions(user)  # the edge signs this session in again with the new version
 
 
 def set_role(user: User, role: str, actor_id: int | None = None) -> None:
@@ -160,6 +238,66 @@ def set_role(user: User, role: str, actor_id: int | None = None) -> None:
         data={"from": user.role, "to": role},
     )
     user.role = role
+    end_sessions(user)  # a session keeps no powers (or limits) from the old role
+
+
+# --- sessions and confirmation ---------------------------------------------------------
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user` (F2).
+
+    Both carry `User.get_id()`, which includes the version; the user loader refuses any
+    other version. Called on logout, password change and reset, role change and ban.
+    """
+    user.session_version = (user.session_version or 1) + 1
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user loader, for the session and the remember cookie alike."""
+    user_id, sep, version = session_id.partition(":")
+    if not sep or not user_id.isdigit() or not version.isdigit() or len(user_id) > 10:
+        return None  # a cookie from before session versions, or forged
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_CONFIRM_SALT)
+
+
+def make_confirmation_token(user: User) -> str:
+    """A signed link payload, tied to the address so it dies if the address changes."""
+    return _confirm_serializer().dumps({"uid": user.id, "e": skeleton(user.email or "")[:64]})
+
+
+def confirm_email(token: str) -> User:
+    """Mark the account confirmed; a used, altered or expired link changes nothing."""
+    invalid = ValidationError(
+        _(
+            "This confirmation link is invalid, used or expired. Sign up again with the same "
+            "address to get a new one."
+        ),
+        {"token": _("Invalid.")},
+    )
+    try:
+        payload = _confirm_serializer().loads(
+            token, max_age=current_app.config["CONFIRM_EMAIL_MAX_AGE"]
+        )
+    except (SignatureExpired, BadSignature) as exc:
+        raise invalid from exc
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload, dict) else None
+    if (
+        user is None
+        or not user.is_active
+        or user.confirmed_at is not None  # single use
+        or payload.get("e") != skeleton(user.email or "")[:64]
+    ):
+        raise invalid
+    user.confirmed_at = utcnow()
+    return user
 
 
 # --- API tokens ----------------------------------------------------------------------
@@ -257,6 +395,11 @@ def reset_password(token: str, new_password: str) -> User:
         raise invalid
     _check_password(new_password)
     user.password_hash = generate_password_hash(new_password)
+    # Whoever knew the old password may hold a session: end them all (F2). Opening the
+    # link proves the mailbox, so an unconfirmed account is confirmed too.
+    end_sessions(user)
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
     return user
 
 
@@ -308,9 +451,12 @@ def delete_account(user: User, password: str) -> None:
         raise ValidationError(_("The password is not right."), {"password": _("Not right.")})
     now = utcnow()
     user.email = None
+    user.email_key = None
     user.password_hash = None
     user.deleted_at = now
     user.participant.display_name = DELETED_NAME
+    user.participant.name_key = None
+    end_sessions(user)
     for token in user.tokens:
         if token.revoked_at is None:
             token.revoked_at = now

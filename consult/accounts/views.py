@@ -17,10 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from consult.accounts import forms, services
+from consult.accounts import forms, services, throttle
 from consult.core.forms import commit_or_error
 from consult.core.i18n import is_local_url
 from consult.core.mail import send_mail
+from consult.core.urls import external_url
 from consult.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -30,10 +31,6 @@ def _limit(name: str):
     return lambda: current_app.config[name]
 
 
-def _email_key() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()[:254]
-
-
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
@@ -41,34 +38,91 @@ def register():
         return redirect(url_for("accounts.account"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        user, _status = commit_or_error(
+        registration, _status = commit_or_error(
             form,
-            lambda: services.register_user(
+            lambda: services.request_registration(
                 form.email.data,
                 form.password.data,
                 form.display_name.data,
                 profile=form.profile_data(),
             ),
         )
-        if user is not None:
-            login_user(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
-            return redirect(url_for("policy.home"))
+        if registration is not None:
+            _send_registration_mail(registration)
+            # The same answer whether or not the address had an account (F6).
+            return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
+def _send_registration_mail(registration: services.Registration) -> None:
+    """A confirmation link for a new (or still unconfirmed) account, else a warning."""
+    user = registration.created or registration.existing
+    if user is None or not user.email:
+        return
+    if not user.is_confirmed:
+        link = external_url("accounts.confirm", token=services.make_confirmation_token(user))
+        send_mail(
+            user.email,
+            _("Confirm your Consult account"),
+            _(
+                "Open this link within three days to confirm your email address and finish "
+                "creating your Consult account:\n\n%(link)s\n\nIf you did not sign up, ignore "
+                "this message: the account is not usable until the link is opened.",
+                link=link,
+            ),
+        )
+        return
+    send_mail(
+        user.email,
+        _("Someone tried to register with your email address"),
+        _(
+            "Someone tried to create a Consult account with this email address (or one that "
+            "looks the same), which already has an account. Nothing was changed.\n\nIf it "
+            "was you, log in, or choose a new password here:\n\n%(link)s\n\nIf it was not "
+            "you, you can ignore this message.",
+            link=external_url("accounts.reset_request"),
+        ),
+    )
+
+
+@bp.get("/auth/register/sent")
+def registered():
+    return render_template("accounts/registered.html")
+
+
+@bp.route("/auth/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """Show a button, confirm on POST: mail scanners that open links confirm nothing."""
+    form = forms.ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        user, status = commit_or_error(form, lambda: services.confirm_email(token))
+        if user is not None:
+            login_user(user)
+            flash(_("Your email address is confirmed. Welcome, %(name)s.", name=user.display_name))
+            return redirect(url_for("policy.home"))
+        return render_template("accounts/confirm.html", form=form), status
+    return render_template("accounts/confirm.html", form=form)
+
+
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"], key_func=_email_key)
 def login():
     form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        gate = throttle.LoginGate.for_request(form.email.data)
+        refused = gate.refusal()
+        if refused is not None:
+            form.form_errors.append(refused.message)
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(refused.retry_after)}
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
             target = form.next.data
-            return redirect(target if is_local_url(target) else url_for("policy.home"))
+            response = redirect(target if is_local_url(target) else url_for("policy.home"))
+            gate.trust_device(response)
+            return response
+        gate.record_failure()
         form.form_errors.append(_("Email or password is not right."))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
@@ -77,6 +131,10 @@ def login():
 def logout():
     form = forms.ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this cookie and any copy of it, and every other session (F2).
+            services.end_sessions(current_user)
+            db.session.commit()
         logout_user()
         flash(_("You are logged out."))
         return redirect(url_for("policy.home"))
@@ -90,7 +148,7 @@ def reset_request():
     if form.validate_on_submit():
         token = services.request_password_reset(form.email.data)
         if token is not None:
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = external_url("accounts.reset_password", token=token)
             send_mail(
                 form.email.data.strip(),
                 _("Reset your Consult password"),
@@ -167,7 +225,16 @@ def change_password():
             ),
         )
         if not status:
-            flash(_("Your password is changed."))
+            # The version went up, so sign this session in again; the others have ended.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            remembered = cookie in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(
+                _(
+                    "Your password is changed. Every other session of your account has been "
+                    "signed out."
+                )
+            )
             return redirect(url_for("accounts.account"))
     return _account_page(422, password_form=form)
 

@@ -13,8 +13,12 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
+def _contributor(user: Any) -> bool:
+    return _active(user) and not user.is_banned and user.is_confirmed
+
+
 def can_post(user: Any, policy: Policy) -> bool:
-    return _active(user) and not user.is_banned and is_accepting_feedback(policy)
+    return _contributor(user) and is_accepting_feedback(policy)
 
 
 def is_author(user: Any, comment: Comment) -> bool:
@@ -37,8 +41,7 @@ def can_withdraw(user: Any, comment: Comment) -> bool:
 def can_react(user: Any, comment: Comment) -> bool:
     """Endorse or flag: someone else's published comment, by a signed-in, unbanned person."""
     return (
-        _active(user)
-        and not user.is_banned
+        _contributor(user)
         and comment.status == "published"
         and user.participant_id != comment.participant_id
     )

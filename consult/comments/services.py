@@ -80,6 +80,8 @@ def _digest(body: str) -> str:
 def _participant_of(user: User) -> int:
     if user.is_banned:
         raise PermissionDenied(_("Your account is suspended from posting."))
+    if not user.is_confirmed:
+        raise PermissionDenied(_("Confirm your email address first: open the link we sent you."))
     return user.participant_id
 
 

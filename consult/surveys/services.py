@@ -236,6 +236,8 @@ def _check_can_answer(survey: Survey, participant: Participant) -> None:
     user = participant.user
     if user is not None and user.is_banned:
         raise PermissionDenied(_("Your account is suspended from taking part."))
+    if user is not None and not user.is_confirmed:
+        raise PermissionDenied(_("Confirm your email address first: open the link we sent you."))
 
 
 def get_response(survey: Survey, participant_id: int) -> SurveyResponse | None:

@@ -45,6 +45,9 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setattr("config.ProductionConfig.SECRET_KEY", "x" * 32)
-    app = create_app("production")
+    app = create_app(
+        "production",
+        {"PUBLIC_BASE_URL": "https://consult.example.org", "RATELIMIT_STORAGE_URI": "memory://"},
+    )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["HSTS"]
