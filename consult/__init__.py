@@ -73,6 +73,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from consult.core.params import IdConverter
+
+    # Before any route exists: ids past the database's range never reach a query (F5).
+    app.url_map.converters["int"] = IdConverter
     from consult.accounts.views import bp as accounts_bp
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp

@@ -9,7 +9,7 @@ from flask import g, jsonify, request
 from consult.api import serializers
 from consult.api.auth import token_required
 from consult.api.blueprint import bp
-from consult.api.requests import int_arg, json_body
+from consult.api.requests import choice_arg, id_field, int_arg, json_body
 from consult.comments import queries, services
 from consult.comments.views import posting_limit
 from consult.errors import NotFound, ValidationError
@@ -26,7 +26,7 @@ def list_comments(policy: str, section: str):
     thread = queries.get_thread(
         page.section,
         objective_key=objective,
-        sort=request.args.get("sort", "new"),
+        sort=choice_arg("sort", queries.SORTS, "new"),
         page=int_arg("page", 1, minimum=1),
         per_page=int_arg("per_page", 20, minimum=1, maximum=100),
         published_only=True,
@@ -56,9 +56,7 @@ def list_comments(policy: str, section: str):
 def create_comment(policy: str, section: str):
     page = policy_queries.get_section_page(policy, section)
     data = json_body(allowed={"body", "objective", "parent_id", "stance"})
-    parent_id = data.get("parent_id")
-    if parent_id is not None and (not isinstance(parent_id, int) or isinstance(parent_id, bool)):
-        raise ValidationError("parent_id must be an integer.", {"parent_id": "Not an integer."})
+    parent_id = id_field(data, "parent_id")
     objective = data.get("objective")
     if objective is not None and not isinstance(objective, str):
         raise ValidationError("objective must be a key such as NC-1.", {"objective": "Not text."})

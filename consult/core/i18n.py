@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
+from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 
 bp = Blueprint("i18n", __name__)
@@ -61,17 +61,18 @@ def is_local_url(target: str | None) -> bool:
 @bp.get("/language/<code>")
 def set_language(code: str):
     """Remember the reader's language in a cookie and go back where they were."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)  # F10: an unknown language is an error, not a silent no-op
     target = request.args.get("next")
     response = redirect(target if is_local_url(target) else "/")
-    if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            current_app.config["LANGUAGE_COOKIE"],
-            code,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"],
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.comments import queries as comment_queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import can_post
+from consult.core.params import choice_arg, int_arg
+from consult.errors import NotFound
 from consult.policy import queries
 from consult.policy.permissions import can_see_drafts
 from consult.surveys import queries as survey_queries
@@ -35,13 +38,6 @@ def overview(policy: str):
     )
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
-
-
 def render_section_page(
     policy_slug: str,
     section_slug: str,
@@ -55,12 +51,14 @@ def render_section_page(
     )
     viewer = current_user.participant_id if current_user.is_authenticated else None
     objective = request.args.get("objective") or None
+    if objective and objective not in {o.key for o in page.section.objectives}:
+        raise NotFound(_("There is no objective %(key)s in this section.", key=objective[:20]))
     thread = comment_queries.get_thread(
         page.section,
         viewer_participant_id=viewer,
         objective_key=objective,
-        sort=request.args.get("sort", "new"),
-        page=_int_arg("page", 1),
+        sort=choice_arg("sort", comment_queries.SORTS, "new"),
+        page=int_arg("page", 1),
     )
     if form is None:
         form = CommentForm(objective=request.args.get("about", ""))

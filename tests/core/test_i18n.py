@@ -282,10 +282,9 @@ def test_choosing_a_language_never_redirects_off_site(client, target):
     assert client.get_cookie("lang").value == "ur"
 
 
-def test_unknown_language_sets_no_cookie(client):
+def test_unknown_language_is_not_found_and_sets_no_cookie(client):
     response = client.get("/language/xx?next=/")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.status_code == 404  # F10: refused, not silently ignored
     assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("lang=")]
     assert client.get_cookie("lang") is None
     assert '<html lang="en" dir="ltr">' in html_of(client, "/", headers={"Accept-Language": "en"})

@@ -51,3 +51,34 @@ def test_production_cookies_are_secure(monkeypatch):
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["HSTS"]
+
+
+# --- F7: nothing personal in any cache -------------------------------------------------
+
+
+def test_personal_responses_are_not_stored(client, nsp, login_as):
+    import re
+
+    from tests.factories import survey_of
+
+    anonymous = client.get("/policies/nsp-2022-2026")
+    assert "no-store" not in anonymous.headers["Cache-Control"]
+    login_as()
+    for url in ("/", "/account", "/account/data", "/policies/nsp-2022-2026/sections/defence"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    page = client.post("/account/tokens", data={"name": "cache test"}).get_data(as_text=True)
+    token = re.search(r'value="(cst_[^"]+)"', page).group(1)
+    bearer = {"Authorization": f"Bearer {token}"}
+    fresh = client.application.test_client()  # no cookies: the token alone
+    for url in ("/api/v1/me", f"/api/v1/surveys/{survey_of().id}/responses/mine"):
+        response = fresh.get(url, headers=bearer)
+        assert response.status_code in (200, 404), url
+        assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_remember_cookie_alone_makes_responses_personal(app, nsp):
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", "anything")
+    assert fresh.get("/").headers["Cache-Control"] == "no-store"

@@ -1,4 +1,7 @@
-"""A participant registers, logs out and in again, and makes an API token: CSRF is on."""
+"""A participant registers, confirms by mail, logs out and in again, and makes an API token.
+
+CSRF is on; the confirmation link is read from the live app's outbox.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, Playwright, expect
 
+from consult.core.mail import outbox
+
 pytestmark = pytest.mark.e2e
 
 EMAIL = "amina@example.org"
@@ -14,7 +19,7 @@ NAME = "Amina K."
 PASSWORD = "a long enough passphrase"
 
 
-def register(page: Page, live_server: str) -> None:
+def register(page: Page, live_server: str, live_app) -> None:
     page.goto(live_server + "/auth/register")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
     page.get_by_label("Email", exact=True).fill(EMAIL)
@@ -25,12 +30,21 @@ def register(page: Page, live_server: str) -> None:
     page.get_by_label("I am taking part as", exact=True).select_option(label="Student")
     page.get_by_label("Age", exact=True).select_option(label="25 to 34")
     page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(live_server + "/auth/register/sent")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    with live_app.app_context():
+        [mail] = outbox()
+    path = re.search(r"https?://[^/\s]+(/auth/confirm/\S+)", mail.body).group(1)
+    page.goto(live_server + path)
+    page.get_by_role("button", name="Confirm my account").click()
 
 
-def test_register_log_out_and_log_back_in(page: Page, live_server):
-    register(page, live_server)
+def test_register_log_out_and_log_back_in(page: Page, live_server, live_app):
+    register(page, live_server, live_app)
     expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_role("status")).to_have_text(f"Welcome, {NAME}. Your account is ready.")
+    expect(page.get_by_role("status")).to_have_text(
+        f"Your email address is confirmed. Welcome, {NAME}."
+    )
     header = page.get_by_role("navigation", name="Main")
     expect(header.get_by_role("link", name="Your account")).to_be_visible()
 
@@ -65,9 +79,11 @@ def test_register_log_out_and_log_back_in(page: Page, live_server):
     expect(page.get_by_label("Age", exact=True)).to_have_value("25-34")
 
 
-def test_api_token_is_shown_once_and_works(page: Page, live_server, playwright: Playwright):
-    register(page, live_server)
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready.")
+def test_api_token_is_shown_once_and_works(
+    page: Page, live_server, live_app, playwright: Playwright
+):
+    register(page, live_server, live_app)
+    expect(page.get_by_role("status")).to_contain_text("Your email address is confirmed.")
 
     page.goto(live_server + "/account")
     tokens = page.get_by_role("region", name="API tokens")
