@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
 
     # Before any route exists: ids past the database's range never reach a query (F5).
     app.url_map.converters["int"] = IdConverter
+    from consult.accounts.admin import bp as admin_users_bp
     from consult.accounts.views import bp as accounts_bp
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(policy_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_users_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(survey_builder_bp)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from consult.accounts import services, throttle
-from consult.core import audit
+from consult.accounts import services
 from consult.core.vocab import ROLES
 from consult.errors import DomainError
 from consult.extensions import db
@@ -56,15 +55,13 @@ def register(group: click.Group) -> None:
         """Lift the login limits of one account, from every address (after an attack)."""
         if not current_app.config.get("RATELIMIT_ENABLED"):
             raise click.ClickException("rate limits are off (RATELIMIT_ENABLED=false)")
-        throttle.clear_login_limits(email)
-        user = services.get_user_by_email(email.strip().lower())
-        audit.record(
-            "account.login_limits_cleared",
-            actor_id=None,
-            target_type="user",
-            target_id=user.id if user else None,
-            data={"via": "cli"},
-        )
+        try:
+            user = services.get_user_by_email(services.normalise_email(email))
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        if user is None:
+            raise click.ClickException(f"no account with email {email}")
+        services.clear_login_limits(user, actor_id=None, via="cli")
         db.session.commit()
         click.echo(f"Login limits cleared for {email.strip()}.")
         if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):

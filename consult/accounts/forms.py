@@ -134,3 +134,9 @@ class DeleteAccountForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form, for a CSRF-protected button (log out, revoke)."""
+
+
+class RoleForm(FlaskForm):
+    """An administrator changes one account's role."""
+
+    role = SelectField(_l("Role"), choices=choices("role"))

@@ -24,5 +24,10 @@ def can_facilitate(user: Any) -> bool:
     return has_role(user, "facilitator")
 
 
+def can_manage_users(user: Any) -> bool:
+    """Change roles and lift login limits: administrators only."""
+    return has_role(user, "admin")
+
+
 def can_manage_account(user: Any, account: Any) -> bool:
     return _authenticated(user) and user.id == account.id

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from consult.accounts import throttle
 from consult.accounts.models import ApiToken, Participant, User
 from consult.core import audit
 from consult.core.confusables import name_key, skeleton
@@ -224,12 +225,18 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_role(user: User, role: str, actor_id: int | None = None) -> None:
+    """Change an account's role (audited); the platform always keeps one administrator."""
     if role not in ROLES:
         raise ValidationError(
             _("Unknown role."), {"role": _("One of %(roles)s.", roles=", ".join(ROLES))}
         )
     if user.role == role:
         return
+    if user.role == "admin" and _other_admins(user) == 0:
+        raise Conflict(
+            _("This is the only administrator. Make someone else an administrator first."),
+            {"role": _("The last administrator keeps the role.")},
+        )
     audit.record(
         "account.role",
         actor_id=actor_id,
@@ -239,6 +246,30 @@ def set_role(user: User, role: str, actor_id: int | None = None) -> None:
     )
     user.role = role
     end_sessions(user)  # a session keeps no powers (or limits) from the old role
+
+
+def _other_admins(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(
+                User.role == "admin", User.deleted_at.is_(None), User.id != user.id
+            )
+        )
+        or 0
+    )
+
+
+def clear_login_limits(user: User, actor_id: int | None, via: str) -> None:
+    """Lift the account's login limits from every address, on the record (F4)."""
+    if user.email:
+        throttle.clear_login_limits(user.email)
+    audit.record(
+        "account.login_limits_cleared",
+        actor_id=actor_id,
+        target_type="user",
+        target_id=user.id,
+        data={"via": via},
+    )
 
 
 # --- sessions and confirmation ---------------------------------------------------------

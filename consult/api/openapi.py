@@ -295,7 +295,8 @@ PATHS: dict[str, Any] = {
                             "policies": {"type": "array", "items": _ref("PolicySummary")}
                         },
                     }
-                )
+                ),
+                "422": _error_response("Unknown lang"),
             },
         }
     },
@@ -307,6 +308,7 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json(_ref("PolicyDetail")),
                 "404": _error_response("No such policy"),
+                "422": _error_response("Unknown lang"),
             },
         }
     },
@@ -327,7 +329,11 @@ PATHS: dict[str, Any] = {
                     "in": "query",
                     "schema": {"type": "string", "enum": ["new", "old", "top"], "default": "new"},
                 },
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+                },
                 {
                     "name": "per_page",
                     "in": "query",
@@ -349,7 +355,7 @@ PATHS: dict[str, Any] = {
                     }
                 ),
                 "404": _error_response("No such policy, section or objective"),
-                "422": _error_response("Bad page or per_page"),
+                "422": _error_response("Unknown sort, or page or per_page out of range"),
             },
         },
         "post": {
@@ -495,6 +501,7 @@ PATHS: dict[str, Any] = {
                     }
                 ),
                 "404": _error_response("No such policy"),
+                "422": _error_response("Unknown lang"),
             },
         }
     },
@@ -503,7 +510,11 @@ PATHS: dict[str, Any] = {
             "summary": "One survey",
             "operationId": "getSurvey",
             "parameters": [SURVEY_PARAM, LANG_PARAM],
-            "responses": {"200": _json(_ref("Survey")), "404": _error_response("No such survey")},
+            "responses": {
+                "200": _json(_ref("Survey")),
+                "404": _error_response("No such survey"),
+                "422": _error_response("Unknown lang"),
+            },
         }
     },
     "/surveys/{survey_id}/responses": {

@@ -28,6 +28,9 @@ MATRIX = [
     ("GET", "/admin/surveys/{survey}", (302, 403, 403, 403, 200)),
     ("GET", "/admin/surveys/{survey}/preview", (302, 403, 403, 403, 200)),
     ("POST", "/admin/surveys/{survey}/status", (302, 403, 403, 403, 302)),
+    ("GET", "/admin/users/", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
+    ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
 ]
 
 
@@ -50,7 +53,7 @@ def as_role(client, nsp):
 def test_role_by_route(as_role, role_index, method, path, expected):
     comment = make_comment(body="Someone else's comment")
     db.session.commit()
-    url = path.format(comment=comment.id, survey=survey_of().id)
+    url = path.format(comment=comment.id, survey=survey_of().id, author=comment.participant.user.id)
     client = as_role(ROLES[role_index])
     data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
     response = client.open(url, method=method, data=data)

@@ -3,10 +3,16 @@ sideways."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from consult.core.mail import outbox
+from consult.extensions import db
 from tests.e2e.axe import BLOCKING, axe_violations, describe_violations
+from tests.e2e.conftest import log_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 
@@ -68,15 +74,34 @@ def test_register_form_with_errors_is_accessible(page: Page, live_server):
     assert_accessible(page)
 
 
-def test_account_and_token_pages_are_accessible(page: Page, live_server):
+def test_sign_up_pages_are_accessible(page: Page, live_server, live_app):
     open_page(page, live_server, "/auth/register")
     page.get_by_label("Email", exact=True).fill("axe@example.org")
     page.get_by_label("Display name", exact=True).fill("Axe")
     page.get_by_label("Password", exact=True).fill("a long enough passphrase")
     page.get_by_label("Repeat password", exact=True).fill("a long enough passphrase")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    with live_app.app_context():
+        link = re.search(r"https?://[^/\s]+(/auth/confirm/\S+)", outbox()[0].body).group(1)
+    open_page(page, live_server, link)
+    assert_accessible(page)
 
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_people_page_for_admins_is_accessible(page: Page, live_server, live_app, language):
+    with live_app.app_context():
+        make_user(email="admin-axe@example.org", name="Admin Axe", role="admin")
+        make_user(email="zainab@example.org", name="زینب قریشی")
+        db.session.commit()
+    log_in(page, live_server, "admin-axe@example.org")
+    open_page(page, live_server, "/admin/users/", language)
+    assert_accessible(page)
+
+
+def test_account_and_token_pages_are_accessible(page: Page, live_server, make_account):
+    log_in(page, live_server, make_account("Axe"))
     open_page(page, live_server, "/account")
     assert_accessible(page)
 
