@@ -6,11 +6,11 @@ from flask import request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from consult.accounts.auth import bearer_user
+
 
 def account_key() -> str:
     """The signed-in account (session or Bearer token), else the client address."""
-    from consult.api.auth import bearer_user  # the API resolves tokens; imported lazily
-
     if request.headers.get("Authorization"):
         user = bearer_user()
         if user is not None:

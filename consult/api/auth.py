@@ -6,19 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, request
+from flask import g
 
-from consult.accounts.models import User
-from consult.accounts.services import user_for_token
+from consult.accounts.auth import bearer_user
 from consult.errors import AuthenticationRequired
 
-
-def bearer_user() -> User | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return user_for_token(token.strip())
+__all__ = ["bearer_user", "token_required"]
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:

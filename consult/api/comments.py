@@ -11,7 +11,7 @@ from consult.api.auth import token_required
 from consult.api.blueprint import bp
 from consult.api.requests import choice_arg, id_field, int_arg, json_body
 from consult.comments import queries, services
-from consult.comments.views import posting_limit
+from consult.comments.limits import posting_limit
 from consult.errors import NotFound, ValidationError
 from consult.extensions import db
 from consult.policy import queries as policy_queries

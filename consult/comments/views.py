@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.accounts.ratelimit import account_key
 from consult.comments import forms, permissions, queries, services
+from consult.comments.limits import posting_limit
 from consult.comments.models import Comment
 from consult.core.forms import commit_or_error, error_status
 from consult.core.sanitize import render_markdown
 from consult.errors import DomainError, PermissionDenied
-from consult.extensions import db, limiter
+from consult.extensions import db
 from consult.policy import queries as policy_queries
 from consult.policy.views import render_section_page
 
 bp = Blueprint("comments", __name__)
-
-posting_limit = limiter.shared_limit(
-    lambda: current_app.config["RATELIMIT_POSTING"],
-    scope="posting",
-    key_func=account_key,
-    methods=["POST"],
-    exempt_when=lambda: "preview" in request.form,
-)
-
 
 def comment_url(comment: Comment, **args) -> str:
     section = comment.section
@@ -48,7 +39,10 @@ def create(policy: str, section: str):
     status = 0
     if form.validate_on_submit():
         if form.preview.data:
-            return render_section_page(policy, section, form, render_markdown(form.body.data))
+            preview = render_markdown(form.body.data)
+            return render_section_page(
+                policy, section, comments={"form": form, "preview_html": preview}
+            )
         result, status = commit_or_error(
             form,
             lambda: services.post_comment(
@@ -65,7 +59,9 @@ def create(policy: str, section: str):
             else:
                 flash(_("Thank you. Your comment is published."))
             return redirect(comment_url(result.comment))
-    return render_section_page(policy, section, form, status=error_status(form, status))
+    return render_section_page(
+        policy, section, status=error_status(form, status), comments={"form": form}
+    )
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -213,7 +209,9 @@ def posting_too_fast(exc):
         form = forms.CommentForm()
         form.form_errors.append(message)
         args = request.view_args or {}
-        return render_section_page(args["policy"], args["section"], form, status=429)
+        return render_section_page(
+            args["policy"], args["section"], status=429, comments={"form": form}
+        )
     if request.endpoint == "comments.reply":
         form = forms.ReplyForm()
         form.form_errors.append(message)

@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.core.vocab import choices
 from consult.errors import DomainError
-from consult.extensions import db
 
 T = TypeVar("T")
 
@@ -32,19 +31,10 @@ def select_choices(kind: str) -> list[SelectChoice]:
 
 
 def commit_or_error(form: FlaskForm, action: Callable[[], T]) -> tuple[T | None, int]:
-    """Run one service call as one transaction, for a view handling a posted form.
+    """The form edge of `core.transaction` (kept as the name the views use)."""
+    from consult.core.transaction import form_transaction
 
-    Returns (result, 0) after committing; on a DomainError rolls back, puts the error on the
-    form (so the page shows it beside what was typed) and returns (None, the error's status).
-    """
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        apply_domain_error(form, exc)
-        return None, exc.status
-    return result, 0
+    return form_transaction(form, action)
 
 
 def error_status(form: FlaskForm, status: int = 0) -> int:

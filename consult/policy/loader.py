@@ -16,7 +16,7 @@ from typing import Any
 
 from consult.core.datafile import KEY_RE, SLUG_RE, Checker, Text
 from consult.core.vocab import MODERATION_MODES, POLICY_STATUSES
-from consult.surveys.definitions import SurveyDef, parse_survey
+from consult.policy.hooks import section_tables
 
 SUPPORTED_FORMATS = {1}
 
@@ -33,7 +33,8 @@ class SectionData:
     title: Text
     goal: Text
     objectives: tuple[ObjectiveData, ...]
-    surveys: tuple[SurveyDef, ...] = ()
+    # Tables other domains own, by name (`surveys`), as their registered parser returned them.
+    tables: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ POLICY_FIELDS = {
     "quotations",
     "sections",
 }
-SECTION_FIELDS = {"slug", "title", "goal", "objectives", "surveys"}
+SECTION_FIELDS = {"slug", "title", "goal", "objectives"}  # plus the registered section tables
 OBJECTIVE_FIELDS = {"key", "text"}
 QUOTATION_FIELDS = {"key", "text", "attribution"}
 
@@ -125,13 +126,14 @@ def parse_policy(raw: dict[str, Any], path: str, source_hash: str = "") -> Polic
     sections: list[SectionData] = []
     seen_slugs: set[str] = set()
     seen_keys: set[str] = set()
-    seen_surveys: set[str] = set()
+    table_state: dict[str, dict[str, Any]] = {t.name: {} for t in section_tables()}
+    section_fields = SECTION_FIELDS | set(table_state)
     raw_sections = c.table_list(raw, "sections", "", required=True)
     if "sections" in raw and not raw_sections:
         c.fail("sections", "a policy needs at least one section")
     for i, s in enumerate(raw_sections):
         where = f"sections[{i}]"
-        c.unknown(s, SECTION_FIELDS, where)
+        c.unknown(s, section_fields, where)
         sslug = c.string(s, "slug", where, SLUG_RE, "a lowercase slug")
         if sslug in seen_slugs:
             c.fail(f"{where}.slug", f"duplicate section slug {sslug!r}")
@@ -149,18 +151,19 @@ def parse_policy(raw: dict[str, Any], path: str, source_hash: str = "") -> Polic
             otext = c.text(o, "text", owhere, required=True)
             if key and otext:
                 objectives.append(ObjectiveData(key, otext))
-        surveys: list[SurveyDef] = []
-        for k, raw_survey in enumerate(c.table_list(s, "surveys", where, required=False)):
-            survey = parse_survey(
-                c, raw_survey, f"{where}.surveys[{k}]", [(o.key, o.text) for o in objectives]
+        keyed = [(o.key, o.text) for o in objectives]
+        tables = {
+            t.name: t.parse(
+                c,
+                c.table_list(s, t.name, where, required=False),
+                f"{where}.{t.name}",
+                keyed,
+                table_state[t.name],
             )
-            if survey is not None:
-                if survey.key in seen_surveys:
-                    c.fail(f"{where}.surveys[{k}].key", f"duplicate survey key {survey.key!r}")
-                seen_surveys.add(survey.key)
-                surveys.append(survey)
+            for t in section_tables()
+        }
         if sslug and stitle and goal:
-            sections.append(SectionData(sslug, stitle, goal, tuple(objectives), tuple(surveys)))
+            sections.append(SectionData(sslug, stitle, goal, tuple(objectives), tables))
 
     if c.problems:
         raise PolicyFileError(path, c.problems)

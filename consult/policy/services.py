@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from consult.core import audit
 from consult.core.models import utcnow
 from consult.extensions import db
+from consult.policy.hooks import section_tables
 from consult.policy.loader import PolicyData
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
-from consult.surveys.services import sync_section_surveys
 
 
 @dataclass
@@ -147,7 +147,8 @@ def load_policy(data: PolicyData, actor_id: int | None = None) -> LoadResult:
             up.set_plain(objective, "retired_at", None, olabel)
             up.set_text("objective", objective, "text", od.text, olabel)
         db.session.flush()
-        sync_section_surveys(policy, section, sd.surveys, result.changes, actor_id)
+        for table in section_tables():
+            table.sync(policy, section, sd.tables.get(table.name, ()), result.changes, actor_id)
     for section in existing_sections.values():
         if section.retired_at is None:
             section.retired_at = now

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
+from typing import Any
+
+from flask import Blueprint, render_template
 from flask_login import current_user
 
-from consult.comments import queries as comment_queries
-from consult.comments.forms import CommentForm
-from consult.comments.permissions import can_post
-from consult.core.params import choice_arg, int_arg
-from consult.errors import NotFound
 from consult.policy import queries
+from consult.policy.hooks import overview_context, section_panels
 from consult.policy.permissions import can_see_drafts
-from consult.surveys import queries as survey_queries
 
 bp = Blueprint("policy", __name__)
 
@@ -34,47 +30,33 @@ def overview(policy: str):
         policy=item,
         accepting=queries.is_accepting_feedback(item),
         objective_count=sum(len(s.objectives) for s in item.sections),
-        comment_counts=comment_queries.count_by_section(item.id),
+        **overview_context(item),
     )
 
 
 def render_section_page(
-    policy_slug: str,
-    section_slug: str,
-    form: CommentForm | None = None,
-    preview_html: str | None = None,
-    status: int = 200,
+    policy_slug: str, section_slug: str, status: int = 200, **overrides: dict[str, Any]
 ):
-    """The section page; the comment view re-renders it with the posted form on errors."""
+    """The section page, composed of the panels other domains registered.
+
+    An edge that shows the page again (a comment with errors, a preview) passes what its
+    panel should show instead, keyed by the panel's name: `comments={"form": form}`.
+    """
     page = queries.get_section_page(
         policy_slug, section_slug, include_drafts=can_see_drafts(current_user)
     )
-    viewer = current_user.participant_id if current_user.is_authenticated else None
-    objective = request.args.get("objective") or None
-    if objective and objective not in {o.key for o in page.section.objectives}:
-        raise NotFound(_("There is no objective %(key)s in this section.", key=objective[:20]))
-    thread = comment_queries.get_thread(
-        page.section,
-        viewer_participant_id=viewer,
-        objective_key=objective,
-        sort=choice_arg("sort", comment_queries.SORTS, "new"),
-        page=int_arg("page", 1),
-    )
-    if form is None:
-        form = CommentForm(objective=request.args.get("about", ""))
-    form.set_objectives(page.section.objectives)
+    panels = section_panels(page, overrides)
+    context: dict[str, Any] = {}
+    for panel in panels:
+        context.update(panel.context)
     return render_template(
         "policy/section.html",
         page=page,
         policy=page.policy,
         section=page.section,
         accepting=queries.is_accepting_feedback(page.policy),
-        may_post=can_post(current_user, page.policy),
-        thread=thread,
-        counts=comment_queries.count_by_objective(page.section),
-        form=form,
-        preview_html=preview_html,
-        survey=survey_queries.get_section_survey(page.section),
+        panels=panels,
+        **context,
     ), status
 
 

@@ -221,3 +221,26 @@ def parse_survey(
             key, title, intro, status, anonymous, show_results, tuple(questions.values())
         )
     return None
+
+
+def parse_section_surveys(
+    c: Checker,
+    tables: list[dict[str, Any]],
+    where: str,
+    objectives: Sequence[tuple[str, Text]],
+    state: dict[str, Any],
+) -> tuple[SurveyDef, ...]:
+    """The `[[sections.surveys]]` of one section (the policy loader's section-table hook).
+
+    `state` is shared by every section of the file, so a survey key is unique per policy.
+    """
+    seen: set[str] = state.setdefault("keys", set())
+    surveys: list[SurveyDef] = []
+    for k, raw in enumerate(tables):
+        survey = parse_survey(c, raw, f"{where}[{k}]", objectives)
+        if survey is not None:
+            if survey.key in seen:
+                c.fail(f"{where}[{k}].key", f"duplicate survey key {survey.key!r}")
+            seen.add(survey.key)
+            surveys.append(survey)
+    return tuple(surveys)

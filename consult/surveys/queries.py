@@ -37,6 +37,16 @@ def get_section_survey(section: Section, include_drafts: bool = False) -> Survey
     return db.session.scalars(stmt.limit(1)).first()
 
 
+def section_panel(page: Any, overrides: dict[str, Any]) -> Any:
+    """The section page's link to the section's survey (a `policy.hooks` panel)."""
+    from consult.policy.hooks import Panel
+
+    survey = get_section_survey(page.section)
+    if survey is None:
+        return None
+    return Panel("surveys/_section_link.html", {"survey": survey})
+
+
 def get_survey(survey_id: int, include_drafts: bool = False) -> Survey:
     survey = db.session.get(Survey, survey_id)
     if (

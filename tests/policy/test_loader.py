@@ -43,7 +43,7 @@ def write_toml_like_json(tmp_path: Path, data: dict) -> Path:
     return path
 
 
-def test_nsp_file_parses_to_six_sections_and_28_objectives(nsp_file):
+def test_nsp_file_parses_to_six_sections_and_28_objectives(app, nsp_file):
     data = read_policy_file(nsp_file)
     assert data.slug == "nsp-2022-2026"
     assert data.status == "open"
@@ -60,7 +60,7 @@ def test_nsp_file_parses_to_six_sections_and_28_objectives(nsp_file):
     assert "Islamic welfare state" in data.vision["en"]
 
 
-def test_line_wrapped_objective_text_is_joined(nsp_file):
+def test_line_wrapped_objective_text_is_joined(app, nsp_file):
     ef1 = read_policy_file(nsp_file).sections[1].objectives[0]
     assert (
         "external imbalance, socio-economic inequalities, and geographic disparities"
@@ -174,7 +174,7 @@ def test_urdu_text_can_be_added_without_code_changes(app, nsp_file, tmp_path):
         (lambda r: r.pop("sections"), "sections", "missing required field"),
     ],
 )
-def test_invalid_file_names_file_and_field(nsp_file, mutate, where, message):
+def test_invalid_file_names_file_and_field(app, nsp_file, mutate, where, message):
     raw = raw_nsp(nsp_file)
     mutate(raw)
     with pytest.raises(PolicyFileError) as info:

@@ -1,0 +1,51 @@
+"""The comment thread on the section page, as a `policy.hooks` panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.comments import queries
+from consult.comments.forms import CommentForm
+from consult.comments.permissions import can_post
+from consult.core.params import choice_arg, int_arg
+from consult.errors import NotFound
+from consult.policy.hooks import Panel
+from consult.policy.queries import SectionPage
+
+
+def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
+    """The thread for the query's sort, objective filter and page; the form, or the posted
+    one (with its errors or preview) when the comments edge shows the page again."""
+    section = page.section
+    objective = request.args.get("objective") or None
+    if objective and objective not in {o.key for o in section.objectives}:
+        raise NotFound(_("There is no objective %(key)s in this section.", key=objective[:20]))
+    viewer = current_user.participant_id if current_user.is_authenticated else None
+    thread = queries.get_thread(
+        section,
+        viewer_participant_id=viewer,
+        objective_key=objective,
+        sort=choice_arg("sort", queries.SORTS, "new"),
+        page=int_arg("page", 1),
+    )
+    form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
+    form.set_objectives(section.objectives)
+    return Panel(
+        "comments/_thread.html",
+        {
+            "thread": thread,
+            "counts": queries.count_by_objective(section),
+            "may_post": can_post(current_user, page.policy),
+            "form": form,
+            "preview_html": overrides.get("preview_html"),
+        },
+        objective_template="comments/_objective_links.html",
+    )
+
+
+def overview_counts(policy: Any) -> dict[str, Any]:
+    return {"comment_counts": queries.count_by_section(policy.id)}

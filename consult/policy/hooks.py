@@ -1,0 +1,94 @@
+"""Extension points other domains register at set-up, so `policy` never imports them.
+
+Two kinds, both keyed by name and kept in registration order:
+
+- **section tables**: a table inside each section of a policy file that another domain
+  owns (`surveys` registers `[[sections.surveys]]`). The loader hands it the raw tables to
+  validate (problems go to the same checker, so a bad file still names every field), and
+  `load_policy` hands it the parsed result to write, inside the same transaction.
+- **section panels**: parts of the section page (the survey link, the comment thread).
+  Each returns the template to include and the context it needs, or None to show nothing.
+- **overview context**: what the policy overview shows per section (comment counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from consult.core.datafile import Checker, Text
+
+if TYPE_CHECKING:
+    from consult.policy.models import Policy, Section
+    from consult.policy.queries import SectionPage
+
+# parse(checker, raw tables, path, [(objective key, text)], state shared across sections)
+SectionTableParser = Callable[
+    [Checker, list[dict[str, Any]], str, Sequence[tuple[str, Text]], dict[str, Any]],
+    tuple[Any, ...],
+]
+# sync(policy, section, parsed items, list of changes to append to, actor id)
+SectionTableSync = Callable[["Policy", "Section", tuple[Any, ...], list[str], "int | None"], None]
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    name: str
+    parse: SectionTableParser
+    sync: SectionTableSync
+
+
+@dataclass
+class Panel:
+    """What a domain adds to the section page: a template and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    objective_template: str | None = None  # included inside each objective, if any
+
+
+# provider(section page, overrides from the edge re-rendering the page) -> Panel or None
+PanelProvider = Callable[["SectionPage", dict[str, Any]], "Panel | None"]
+
+# provider(policy) -> context for the overview page (e.g. comment counts per section)
+OverviewProvider = Callable[["Policy"], dict[str, Any]]
+
+_TABLES: dict[str, SectionTable] = {}
+_OVERVIEW: dict[str, OverviewProvider] = {}
+_PANELS: dict[str, tuple[int, PanelProvider]] = {}
+
+
+def register_section_table(table: SectionTable) -> None:
+    """Let policy files carry `[[sections.<name>]]`, parsed and synced by its owner."""
+    _TABLES[table.name] = table
+
+
+def section_tables() -> list[SectionTable]:
+    return list(_TABLES.values())
+
+
+def register_section_panel(name: str, provider: PanelProvider, order: int = 50) -> None:
+    """Add a panel to every section page; lower `order` comes first."""
+    _PANELS[name] = (order, provider)
+
+
+def section_panels(page: SectionPage, overrides: dict[str, dict[str, Any]]) -> list[Panel]:
+    panels = []
+    for name, (_order, provider) in sorted(_PANELS.items(), key=lambda item: item[1][0]):
+        panel = provider(page, overrides.get(name, {}))
+        if panel is not None:
+            panels.append(panel)
+    return panels
+
+
+def register_overview_context(name: str, provider: OverviewProvider) -> None:
+    """Add template context to the policy overview page (feedback counts per section)."""
+    _OVERVIEW[name] = provider
+
+
+def overview_context(policy: Policy) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for provider in _OVERVIEW.values():
+        context.update(provider(policy))
+    return context
