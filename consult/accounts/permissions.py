@@ -1,33 +1,65 @@
-"""Role predicates, shared by views, the API, templates and services."""
+"""Role predicates and the one "who is this" check, shared by every domain's permissions.
+
+`permissions.py` modules are the only places a permission is decided: services call them
+and raise `PermissionDenied`, templates get them through one context processor.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol, runtime_checkable
 
 RANK = {"citizen": 0, "facilitator": 1, "moderator": 2, "admin": 3}
 
 
-def _authenticated(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+@runtime_checkable
+class Viewer(Protocol):
+    """Whoever makes the request: an account (`User`) or Flask-Login's anonymous user.
+
+    Only the attributes predicates read; both `User` and `AnonymousUserMixin` provide
+    `is_authenticated` and `is_active`, and accounts provide the rest.
+    """
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def is_signed_in(user: Viewer | None) -> bool:
+    """Signed in with an account that still exists: the base of every other predicate."""
+    return user is not None and bool(user.is_authenticated) and bool(user.is_active)
+
+
+def may_contribute(user: Viewer | None) -> bool:
+    """Signed in, confirmed and not banned: may post, reply, endorse, flag and answer."""
+    return (
+        is_signed_in(user)
+        and not getattr(user, "is_banned", False)
+        and bool(getattr(user, "is_confirmed", False))
+    )
+
+
+def has_role(user: Viewer | None, *roles: str) -> bool:
     """True for any of `roles`; admins hold every role (CONTRACT §3)."""
-    return _authenticated(user) and (user.role in roles or user.role == "admin")
+    if not is_signed_in(user):
+        return False
+    role = getattr(user, "role", None)
+    return role in roles or role == "admin"
 
 
-def can_moderate(user: Any) -> bool:
+def can_moderate(user: Viewer | None) -> bool:
     return has_role(user, "moderator")
 
 
-def can_facilitate(user: Any) -> bool:
+def can_facilitate(user: Viewer | None) -> bool:
     return has_role(user, "facilitator")
 
 
-def can_manage_users(user: Any) -> bool:
+def can_manage_users(user: Viewer | None) -> bool:
     """Change roles and lift login limits: administrators only."""
     return has_role(user, "admin")
 
 
-def can_manage_account(user: Any, account: Any) -> bool:
-    return _authenticated(user) and user.id == account.id
+def can_manage_account(user: Viewer | None, account: object) -> bool:
+    return is_signed_in(user) and getattr(user, "id", None) == getattr(account, "id", object())
