@@ -46,6 +46,7 @@ test-fast: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check consult tests bench config.py wsgi.py
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

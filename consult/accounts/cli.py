@@ -6,9 +6,9 @@ import click
 from flask import current_app
 
 from consult.accounts import services
+from consult.core.transaction import cli_transaction
 from consult.core.vocab import ROLES
 from consult.errors import DomainError
-from consult.extensions import db
 
 DEMO_ACCOUNTS = [
     ("citizen@example.org", "Demo Citizen", "citizen", "citizen-demo-2026"),
@@ -26,14 +26,9 @@ def register(group: click.Group) -> None:
     @click.option("--name", default=None, help="Display name (default: the part before @).")
     def create_user(email: str, password: str, role: str, name: str | None) -> None:
         """Create an account with a role."""
-        try:
+        with cli_transaction():
             user = services.register_user(email, password, name or email.split("@")[0])
             services.set_role(user, role)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            raise click.ClickException(f"{exc.message} {details}".strip()) from exc
         click.echo(f"Created {role} {user.email} (id {user.id}).")
 
     @group.command("create-token")
@@ -44,8 +39,8 @@ def register(group: click.Group) -> None:
         user = services.get_user_by_email(email.strip())
         if user is None or not user.is_active:
             raise click.ClickException(f"no active account with email {email}")
-        new = services.create_api_token(user, name)
-        db.session.commit()
+        with cli_transaction():
+            new = services.create_api_token(user, name)
         click.echo(f"Token for {user.email} (shown once, store it now):")
         click.echo(new.plaintext)
 
@@ -61,8 +56,8 @@ def register(group: click.Group) -> None:
             raise click.ClickException(exc.message) from exc
         if user is None:
             raise click.ClickException(f"no account with email {email}")
-        services.clear_login_limits(user, actor_id=None, via="cli")
-        db.session.commit()
+        with cli_transaction():
+            services.clear_login_limits(user, actor_id=None, via="cli")
         click.echo(f"Login limits cleared for {email.strip()}.")
         if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
             click.echo("Note: memory:// counters live in each server process; restart it instead.")
@@ -72,12 +67,12 @@ def register(group: click.Group) -> None:
         """Create one demo account per role (development only) and print their logins."""
         if current_app.config.get("ENV_NAME") == "production":
             raise click.ClickException("demo accounts are not created in production")
-        for email, name, role, password in DEMO_ACCOUNTS:
-            user = services.get_user_by_email(email)
-            if user is None:
-                user = services.register_user(email, password, name)
-                services.set_role(user, role)
-        db.session.commit()
+        with cli_transaction():
+            for email, name, role, password in DEMO_ACCOUNTS:
+                user = services.get_user_by_email(email)
+                if user is None:
+                    user = services.register_user(email, password, name)
+                    services.set_role(user, role)
         click.echo("Demo accounts (development only):")
         for email, _name, role, password in DEMO_ACCOUNTS:
             click.echo(f"  {role:<12} {email:<26} password: {password}")

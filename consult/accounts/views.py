@@ -21,8 +21,9 @@ from consult.accounts import forms, services, throttle
 from consult.core.forms import commit_or_error
 from consult.core.i18n import is_local_url
 from consult.core.mail import send_mail
+from consult.core.transaction import flash_transaction, transaction
 from consult.core.urls import external_url
-from consult.extensions import db, limiter
+from consult.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -114,9 +115,9 @@ def login():
             form.form_errors.append(refused.message)
             page = render_template("accounts/login.html", form=form)
             return page, 429, {"Retry-After": str(refused.retry_after)}
-        user = services.authenticate(form.email.data, form.password.data)
+        with transaction():  # the login time is written with the login
+            user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             target = form.next.data
             response = redirect(target if is_local_url(target) else url_for("policy.home"))
@@ -133,8 +134,8 @@ def logout():
     if request.method == "POST" and form.validate_on_submit():
         if current_user.is_authenticated:
             # Ends this cookie and any copy of it, and every other session (F2).
-            services.end_sessions(current_user)
-            db.session.commit()
+            with transaction():
+                services.end_sessions(current_user)
         logout_user()
         flash(_("You are logged out."))
         return redirect(url_for("policy.home"))
@@ -257,9 +258,8 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     if forms.ConfirmForm().validate_on_submit():
-        services.revoke_api_token(current_user, token_id)
-        db.session.commit()
-        flash(_("The token is revoked."))
+        error = flash_transaction(lambda: services.revoke_api_token(current_user, token_id))
+        flash(error or _("The token is revoked."))
     return redirect(url_for("accounts.account"))
 
 

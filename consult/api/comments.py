@@ -12,8 +12,8 @@ from consult.api.blueprint import bp
 from consult.api.requests import choice_arg, id_field, int_arg, json_body
 from consult.comments import queries, services
 from consult.comments.limits import posting_limit
+from consult.core.transaction import write
 from consult.errors import NotFound, ValidationError
-from consult.extensions import db
 from consult.policy import queries as policy_queries
 
 
@@ -51,6 +51,7 @@ def list_comments(policy: str, section: str):
 
 
 @bp.post("/policies/<policy>/sections/<section>/comments")
+@write
 @token_required
 @posting_limit
 def create_comment(policy: str, section: str):
@@ -68,12 +69,12 @@ def create_comment(policy: str, section: str):
         parent_id=parent_id,
         stance=data.get("stance"),
     )
-    db.session.commit()
     status = 201 if result.created else 200
     return jsonify(serializers.comment(result.comment, include_status=True)), status
 
 
 @bp.patch("/comments/<int:comment_id>")
+@write
 @token_required
 def edit_comment(comment_id: int):
     comment = services.get_comment(comment_id)
@@ -81,26 +82,25 @@ def edit_comment(comment_id: int):
     services.edit_comment(
         g.api_user, comment, data.get("body", comment.body), data.get("stance", ...)
     )
-    db.session.commit()
     return jsonify(serializers.comment(comment, include_status=True))
 
 
 @bp.post("/comments/<int:comment_id>/withdrawal")
+@write
 @token_required
 def withdraw_comment(comment_id: int):
     comment = services.withdraw_comment(g.api_user, services.get_comment(comment_id))
-    db.session.commit()
     return jsonify({"id": comment.id, "status": comment.status})
 
 
 @bp.post("/comments/<int:comment_id>/endorsements")
+@write
 @token_required
 def endorse(comment_id: int):
     data = json_body(allowed={"value"})
     comment = services.endorse_comment(
         g.api_user, services.get_comment(comment_id), data.get("value")
     )
-    db.session.commit()
     return jsonify(
         {
             "value": data["value"],
@@ -110,10 +110,10 @@ def endorse(comment_id: int):
 
 
 @bp.delete("/comments/<int:comment_id>/endorsements")
+@write
 @token_required
 def withdraw_endorsement(comment_id: int):
     comment = services.withdraw_endorsement(g.api_user, services.get_comment(comment_id))
-    db.session.commit()
     return jsonify(
         {
             "value": None,
@@ -123,13 +123,13 @@ def withdraw_endorsement(comment_id: int):
 
 
 @bp.post("/comments/<int:comment_id>/flags")
+@write
 @token_required
 def flag(comment_id: int):
     data = json_body(allowed={"reason", "note"})
     item = services.flag_comment(
         g.api_user, services.get_comment(comment_id), data.get("reason"), data.get("note")
     )
-    db.session.commit()
     return jsonify(
         {
             "id": item.id,

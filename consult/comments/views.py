@@ -11,12 +11,13 @@ from consult.comments.limits import posting_limit
 from consult.comments.models import Comment
 from consult.core.forms import commit_or_error, error_status
 from consult.core.sanitize import render_markdown
-from consult.errors import DomainError, PermissionDenied
-from consult.extensions import db
+from consult.core.transaction import flash_transaction, transaction
+from consult.errors import PermissionDenied
 from consult.policy import queries as policy_queries
 from consult.policy.views import render_section_page
 
 bp = Blueprint("comments", __name__)
+
 
 def comment_url(comment: Comment, **args) -> str:
     section = comment.section
@@ -148,8 +149,8 @@ def withdraw(comment_id: int):
     comment = services.get_comment(comment_id)
     form = forms.EndorseForm(value="withdraw")
     if request.method == "POST" and form.validate_on_submit():
-        services.withdraw_comment(current_user, comment)
-        db.session.commit()
+        with transaction():
+            services.withdraw_comment(current_user, comment)
         flash(_("Your comment is withdrawn. Replies to it stay in place."))
         return redirect(comment_url(comment))
     if not permissions.can_withdraw(current_user, comment):
@@ -164,15 +165,15 @@ def endorse(comment_id: int):
     form = forms.EndorseForm()
     if form.validate_on_submit():
         value = form.value.data
-        try:
-            if value == "withdraw":
+        error = flash_transaction(
+            lambda: (
                 services.withdraw_endorsement(current_user, comment)
-            else:
-                services.endorse_comment(current_user, comment, value)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message)
+                if value == "withdraw"
+                else services.endorse_comment(current_user, comment, value)
+            )
+        )
+        if error:
+            flash(error)
     return redirect(_back_to_thread(comment))
 
 

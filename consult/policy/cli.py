@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from consult.core.transaction import transaction
 from consult.errors import DomainError
-from consult.extensions import db
 from consult.policy.loader import PolicyFileError, policy_files, read_policy_file
 from consult.policy.services import load_policy
 
@@ -21,12 +21,11 @@ def load_files(paths: list[Path]) -> None:
             parsed.append(read_policy_file(path))
         except PolicyFileError as exc:
             raise click.ClickException(f"invalid policy file\n{exc}") from exc
-    try:
+    with transaction():
         for path, data in zip(paths, parsed, strict=True):
             try:
                 result = load_policy(data)
             except DomainError as exc:
-                db.session.rollback()
                 raise click.ClickException(f"{path}: {exc.message}") from exc
             if result.created:
                 click.echo(
@@ -39,10 +38,6 @@ def load_files(paths: list[Path]) -> None:
                     click.echo(f"  - {change}")
             else:
                 click.echo(f"{data.slug}: no changes.")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def register(group: click.Group) -> None:
