@@ -38,14 +38,16 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import cli, comments, errors, surveys
-    from consult.core import i18n, security
+    from consult import accounts, cli, comments, errors, surveys
+    from consult.core import i18n, perms, security
 
+    accounts.init_app()
     comments.init_app()
     surveys.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
     security.init_app(app)
+    perms.init_app(app)
     cli.init_app(app)
     return app
 

@@ -87,8 +87,3 @@ def clear_login_limits(user_id: int):
         )
         flash(_("Login limits lifted for %(name)s.", name=user.display_name))
     return redirect(_back())
-
-
-@bp.app_context_processor
-def people_helpers():
-    return {"can_manage_users": permissions.can_manage_users}

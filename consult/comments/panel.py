@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from consult.comments import queries
 from consult.comments.forms import CommentForm
-from consult.comments.permissions import can_post
+from consult.comments.permissions import post_refusal
 from consult.core.params import choice_arg, int_arg
 from consult.errors import NotFound
 from consult.policy.hooks import Panel
@@ -32,6 +32,7 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
         sort=choice_arg("sort", queries.SORTS, "new"),
         page=int_arg("page", 1),
     )
+    refusal = post_refusal(current_user, page.policy, section)
     form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
     form.set_objectives(section.objectives)
     return Panel(
@@ -39,7 +40,8 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
         {
             "thread": thread,
             "counts": queries.count_by_objective(section),
-            "may_post": can_post(current_user, page.policy),
+            "may_post": refusal is None,
+            "post_refusal": refusal,
             "form": form,
             "preview_html": overrides.get("preview_html"),
         },

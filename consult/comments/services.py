@@ -21,7 +21,6 @@ from consult.core.vocab import CHANNELS, FLAG_REASONS, STANCES
 from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Objective, Policy, Section
-from consult.policy.queries import is_accepting_feedback
 
 MAX_NOTE = 500
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=1)
@@ -78,10 +77,10 @@ def _digest(body: str) -> str:
 
 
 def _participant_of(user: User) -> int:
-    if user.is_banned:
-        raise PermissionDenied(_("Your account is suspended from posting."))
-    if not user.is_confirmed:
-        raise PermissionDenied(_("Confirm your email address first: open the link we sent you."))
+    """The participant acting, once `permissions` agrees they may contribute at all."""
+    refusal = permissions.contributor_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
     return user.participant_id
 
 
@@ -103,9 +102,10 @@ def post_comment(
 ) -> PostResult:
     """Post a comment or reply; the same body again within a minute returns the first one."""
     policy: Policy = section.policy
-    if not is_accepting_feedback(policy) or section.retired_at is not None:
-        raise PermissionDenied(_("This consultation is not taking comments now."))
-    participant_id = _participant_of(user)
+    refusal = permissions.post_refusal(user, policy, section)
+    if refusal:
+        raise PermissionDenied(refusal)
+    participant_id = user.participant_id
     if channel not in CHANNELS:
         raise ValidationError(_("Unknown channel."), {"channel": _("Not a valid channel.")})
     body = clean_body(body)
@@ -260,12 +260,10 @@ def _refresh_counts(comment: Comment) -> None:
 
 
 def _check_react(user: User, comment: Comment) -> int:
-    participant_id = _participant_of(user)
-    if comment.participant_id == participant_id:
-        raise PermissionDenied(_("You cannot endorse or flag your own comment."))
-    if comment.status != "published":
-        raise PermissionDenied(_("This comment is not open for reactions."))
-    return participant_id
+    refusal = permissions.react_refusal(user, comment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return user.participant_id
 
 
 def endorse_comment(user: User, comment: Comment, value: Any) -> Comment:

@@ -219,8 +219,3 @@ def posting_too_fast(exc):
         parent = services.get_comment(request.view_args["comment_id"])
         return _comment_page("comments/reply.html", parent, form, 429)
     return render_template("errors/error.html", status=429, message=None), 429
-
-
-@bp.app_context_processor
-def comment_helpers():
-    return {"comment_perms": permissions}

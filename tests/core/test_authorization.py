@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from consult.comments.models import Comment
+from consult.core.models import utcnow
 from consult.extensions import db
 from consult.policy.models import Policy
 from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, survey_of
@@ -96,3 +98,20 @@ def test_buttons_follow_permissions(as_role):
 def test_admin_sees_the_builder_link(as_role):
     html = as_role("admin").get("/").get_data(as_text=True)
     assert 'href="/admin/surveys/"' in html
+
+
+def test_banned_account_sees_no_comment_form_nor_reaction_buttons(client, nsp):
+    comment = make_comment(body="Someone else's comment")
+    banned = make_user()
+    banned.banned_at = utcnow()
+    db.session.commit()
+    client.post("/auth/login", data={"email": banned.email, "password": DEFAULT_PASSWORD})
+    html = client.get("/policies/nsp-2022-2026/sections/national-cohesion").get_data(as_text=True)
+    assert 'id="comment-form"' not in html
+    assert "Your account is suspended from posting." in html
+    assert f"/comments/{comment.id}/flag" not in html and "Comment on this objective" not in html
+    response = client.post(
+        "/policies/nsp-2022-2026/sections/national-cohesion/comments", data={"body": "Hello"}
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(Comment.id))) == 1  # nothing written

@@ -1,0 +1,24 @@
+"""Permission predicates for templates, through one context processor.
+
+Each domain registers its `permissions` module at set-up; templates then ask
+`perms.comments.can_react(current_user, c)` and never test an attribute such as
+`is_banned` themselves, so a page cannot show a button the service would refuse.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType, SimpleNamespace
+
+from flask import Flask
+
+_MODULES: dict[str, ModuleType] = {}
+
+
+def register(name: str, module: ModuleType) -> None:
+    _MODULES[name] = module
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def permission_predicates() -> dict[str, SimpleNamespace]:
+        return {"perms": SimpleNamespace(**_MODULES)}
