@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
 from consult.accounts import services as accounts
 from consult.comments.models import Comment, Flag
 from consult.extensions import db
 from tests.factories import make_comment, make_user
+from tests.helpers import bearer_for, count_rows
 
 BASE = "/api/v1/policies/nsp-2022-2026/sections/national-cohesion/comments"
 
@@ -17,15 +17,9 @@ BASE = "/api/v1/policies/nsp-2022-2026/sections/national-cohesion/comments"
 def bearer(app):
     def make(**kwargs):
         user = make_user(**kwargs)
-        token = accounts.create_api_token(user, "test").plaintext
-        db.session.commit()
-        return user, {"Authorization": f"Bearer {token}"}
+        return user, bearer_for(user)
 
     return make
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_list_shape_published_only_and_no_email(client, nsp):
@@ -116,7 +110,7 @@ def test_create_errors_are_json_with_fields(client, nsp, bearer, payload, status
     assert set(error) == {"code", "message", "fields"}
     if field:
         assert field in error["fields"]
-    assert count(Comment) == 0
+    assert count_rows(Comment) == 0
 
 
 def test_invalid_json_and_utf8_are_400(client, nsp, bearer):
@@ -126,7 +120,7 @@ def test_invalid_json_and_utf8_are_400(client, nsp, bearer):
             BASE, data=data, headers={**headers, "Content-Type": "application/json"}
         )
         assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
-    assert count(Comment) == 0
+    assert count_rows(Comment) == 0
 
 
 def test_writes_need_a_token(client, nsp):
@@ -208,7 +202,7 @@ def test_flag_once_then_409(client, nsp, bearer):
     assert first.status_code == 201 and first.json["reason"] == "spam"
     second = client.post(url, json={"reason": "abuse"}, headers=headers)
     assert second.status_code == 409 and second.json["error"]["code"] == "conflict"
-    assert count(Flag) == 1
+    assert count_rows(Flag) == 1
 
 
 def test_api_posting_shares_the_rate_limit(make_app):

@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
 
 from consult.comments import queries, services
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.errors import Conflict, PermissionDenied, ValidationError
 from consult.extensions import db
 from tests.factories import make_comment, make_user, section_of
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.helpers import count_rows
 
 
 def test_post_on_objective_renders_markdown_and_records_channel(app, nsp):
@@ -62,7 +58,7 @@ def test_bad_input_is_refused_and_writes_nothing(app, nsp, kwargs, field):
         services.post_comment(user, section_of(), body, **kwargs)
     assert field in info.value.fields
     db.session.rollback()
-    assert count(Comment) == 0
+    assert count_rows(Comment) == 0
 
 
 def test_exactly_5000_characters_is_accepted(app, nsp):
@@ -134,7 +130,7 @@ def test_double_submit_within_a_minute_makes_one_comment(app, nsp):
     assert again.comment.id == first.comment.id and not again.created
     other = services.post_comment(user, section_of(), "Same words", parent_id=first.comment.id)
     assert other.created  # a reply with the same text is a different comment
-    assert count(Comment) == 2
+    assert count_rows(Comment) == 2
 
 
 def test_edit_keeps_revisions_and_marks_edited(app, nsp):
@@ -149,7 +145,7 @@ def test_edit_keeps_revisions_and_marks_edited(app, nsp):
         (1, "First version", "concern"),
     ]
     services.edit_comment(author, c, "Third version", "suggestion")  # no change, no revision
-    assert count(CommentRevision) == 2
+    assert count_rows(CommentRevision) == 2
 
 
 def test_only_the_author_edits_and_only_while_open(app, nsp):
@@ -185,11 +181,11 @@ def test_endorsement_toggling(app, nsp):
     reader = make_user()
     services.endorse_comment(reader, c, "agree")
     services.endorse_comment(reader, c, "agree")  # no-op
-    assert (c.agree_count, c.disagree_count, count(Endorsement)) == (1, 0, 1)
+    assert (c.agree_count, c.disagree_count, count_rows(Endorsement)) == (1, 0, 1)
     services.endorse_comment(reader, c, "disagree")  # switches
-    assert (c.agree_count, c.disagree_count, count(Endorsement)) == (0, 1, 1)
+    assert (c.agree_count, c.disagree_count, count_rows(Endorsement)) == (0, 1, 1)
     services.withdraw_endorsement(reader, c)
-    assert (c.agree_count, c.disagree_count, count(Endorsement)) == (0, 0, 0)
+    assert (c.agree_count, c.disagree_count, count_rows(Endorsement)) == (0, 0, 0)
     with pytest.raises(ValidationError):
         services.endorse_comment(reader, c, "love")
     with pytest.raises(PermissionDenied):
@@ -207,7 +203,7 @@ def test_flags_one_per_person_with_reason_and_note(app, nsp):
         services.flag_comment(make_user(), c, "boring")
     with pytest.raises(ValidationError):
         services.flag_comment(make_user(), c, "other", "x" * 501)
-    assert count(Flag) == 1
+    assert count_rows(Flag) == 1
 
 
 def test_wilson_lower_bound_ranks_confidence_not_raw_counts():

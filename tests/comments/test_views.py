@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from consult.comments.models import Comment, Endorsement, Flag
 from consult.extensions import db
 from tests.factories import make_comment, make_user
+from tests.helpers import count_queries, count_rows
 
 SECTION = "/policies/nsp-2022-2026/sections/national-cohesion"
 POST = SECTION + "/comments"
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_anonymous_reader_sees_comments_and_a_login_link(client, nsp):
@@ -61,7 +57,7 @@ def test_form_errors_keep_the_text(client, nsp, login_as):
     response = client.post(POST, data={"body": "keep me", "objective": "XX-1"})
     assert response.status_code == 422
     assert "keep me" in response.get_data(as_text=True)
-    assert count(Comment) == 0
+    assert count_rows(Comment) == 0
 
 
 def test_preview_renders_without_posting(client, nsp, login_as):
@@ -70,7 +66,7 @@ def test_preview_renders_without_posting(client, nsp, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<strong>bold</strong> idea" in html and "**bold** idea</textarea>" in html
-    assert count(Comment) == 0
+    assert count_rows(Comment) == 0
 
 
 def test_reply_page_works_without_javascript(client, nsp, login_as):
@@ -95,7 +91,7 @@ def test_endorse_toggle_through_the_page(client, nsp, login_as):
     )
     response = client.post(f"/comments/{comment.id}/endorse?sort=top", data={"value": "withdraw"})
     assert response.headers["Location"] == f"{SECTION}?sort=top#comment-{comment.id}"
-    assert count(Endorsement) == 0
+    assert count_rows(Endorsement) == 0
 
 
 def test_flag_page_confirms_and_refuses_a_second_flag(client, nsp, login_as):
@@ -108,7 +104,7 @@ def test_flag_page_confirms_and_refuses_a_second_flag(client, nsp, login_as):
     again = client.post(f"/comments/{comment.id}/flag", data={"reason": "abuse"})
     assert again.status_code == 409 or again.status_code == 422
     assert "already flagged" in again.get_data(as_text=True)
-    assert count(Flag) == 1
+    assert count_rows(Flag) == 1
 
 
 def test_edit_and_withdraw_own_comment(client, nsp, login_as):
@@ -181,21 +177,6 @@ def test_posting_is_rate_limited_and_keeps_the_text(make_app, database_url):
     html = response.get_data(as_text=True)
     assert response.status_code == 429
     assert "posting too quickly" in html and "Please keep this text</textarea>" in html
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("logged_in", [False, True])

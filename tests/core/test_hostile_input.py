@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consult.accounts import services as accounts
 from consult.extensions import db
 from tests.factories import make_comment, make_user, survey_of
+from tests.helpers import bearer_for
 
 SECTION = "/policies/nsp-2022-2026/sections/defence"
 API_SECTION = "/api/v1" + SECTION
@@ -44,10 +44,7 @@ json_numbers = st.one_of(
 
 @pytest.fixture
 def bearer(app, nsp):
-    user = make_user()
-    token = accounts.create_api_token(user, "fuzz").plaintext
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
+    return bearer_for(make_user())
 
 
 def _is_json_error(response) -> bool:
