@@ -77,7 +77,7 @@ def create_comment(policy: str, section: str):
 @write
 @token_required
 def edit_comment(comment_id: int):
-    comment = services.get_comment(comment_id)
+    comment = queries.get_comment(comment_id)
     data = json_body(allowed={"body", "stance"})
     services.edit_comment(
         g.api_user, comment, data.get("body", comment.body), data.get("stance", ...)
@@ -89,7 +89,7 @@ def edit_comment(comment_id: int):
 @write
 @token_required
 def withdraw_comment(comment_id: int):
-    comment = services.withdraw_comment(g.api_user, services.get_comment(comment_id))
+    comment = services.withdraw_comment(g.api_user, queries.get_comment(comment_id))
     return jsonify({"id": comment.id, "status": comment.status})
 
 
@@ -99,7 +99,7 @@ def withdraw_comment(comment_id: int):
 def endorse(comment_id: int):
     data = json_body(allowed={"value"})
     comment = services.endorse_comment(
-        g.api_user, services.get_comment(comment_id), data.get("value")
+        g.api_user, queries.get_comment(comment_id), data.get("value")
     )
     return jsonify(
         {
@@ -113,7 +113,7 @@ def endorse(comment_id: int):
 @write
 @token_required
 def withdraw_endorsement(comment_id: int):
-    comment = services.withdraw_endorsement(g.api_user, services.get_comment(comment_id))
+    comment = services.withdraw_endorsement(g.api_user, queries.get_comment(comment_id))
     return jsonify(
         {
             "value": None,
@@ -128,7 +128,7 @@ def withdraw_endorsement(comment_id: int):
 def flag(comment_id: int):
     data = json_body(allowed={"reason", "note"})
     item = services.flag_comment(
-        g.api_user, services.get_comment(comment_id), data.get("reason"), data.get("note")
+        g.api_user, queries.get_comment(comment_id), data.get("reason"), data.get("note")
     )
     return jsonify(
         {

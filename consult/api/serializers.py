@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from consult.comments.models import Comment
+from consult.comments.serializers import comment_json
 from consult.core.i18n import localized
 from consult.policy.models import Policy, Section
 from consult.surveys.models import Question, Survey, SurveyResponse
@@ -53,23 +54,8 @@ def policy_detail(policy: Policy, lang: str) -> dict[str, Any]:
 
 
 def comment(item: Comment, include_status: bool = False) -> dict[str, Any]:
-    """A comment as CONTRACT §5 shows it: display name only, never an email."""
-    data = {
-        "id": item.id,
-        "parent_id": item.parent_id,
-        "objective": item.objective.key if item.objective else None,
-        "stance": item.stance,
-        "body_html": item.body_html,
-        "author": {"display_name": item.participant.display_name},
-        "channel": item.channel,
-        "created_at": item.created_at.isoformat(),
-        "edited_at": item.edited_at.isoformat() if item.edited_at else None,
-        "endorsements": {"agree": item.agree_count, "disagree": item.disagree_count},
-    }
-    if include_status:
-        data["status"] = item.status
-        data["body"] = item.body
-    return data
+    """A comment as CONTRACT §5 shows it: the comments domain's one serializer."""
+    return comment_json(item, private=include_status)
 
 
 def question(item: Question, lang: str) -> dict[str, Any]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
+from consult.comments.serializers import comment_json
 from consult.core.pagination import Page
+from consult.errors import NotFound
 from consult.extensions import db
 from consult.policy.models import Objective, Section
 
@@ -178,21 +181,7 @@ def export_for_participant(participant_id: int) -> dict[str, list[dict]]:
         .order_by(Flag.id)
     ).all()
     return {
-        "comments": [
-            {
-                "id": c.id,
-                "section": slug,
-                "objective": key,
-                "parent_id": c.parent_id,
-                "stance": c.stance,
-                "body": c.body,
-                "status": c.status,
-                "channel": c.channel,
-                "created_at": c.created_at.isoformat(),
-                "edited_at": c.edited_at.isoformat() if c.edited_at else None,
-            }
-            for c, slug, key in comments
-        ],
+        "comments": [comment_json(c, private=True, section=slug) for c, slug, _key in comments],
         "endorsements": [
             {"comment_id": cid, "value": value, "created_at": at.isoformat()}
             for cid, value, at in endorsements
@@ -202,3 +191,11 @@ def export_for_participant(participant_id: int) -> dict[str, list[dict]]:
             for cid, reason, note, at in flags
         ],
     }
+
+
+def get_comment(comment_id: int) -> Comment:
+    """The comment with this id, whatever its status (callers decide what may be shown)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("No such comment."))
+    return comment

@@ -18,7 +18,7 @@ from consult.comments.models import MAX_BODY, Comment, CommentRevision, Endorsem
 from consult.core.models import utcnow
 from consult.core.sanitize import render_markdown
 from consult.core.vocab import CHANNELS, FLAG_REASONS, STANCES
-from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from consult.errors import Conflict, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Objective, Policy, Section
 
@@ -183,13 +183,6 @@ def post_comment(
     comment.root_id = parent.root_id if parent else comment.id
     db.session.flush()
     return PostResult(comment, created=True)
-
-
-def get_comment(comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound(_("No such comment."))
-    return comment
 
 
 def edit_comment(user: User, comment: Comment, body: Any, stance: Any = ...) -> Comment:

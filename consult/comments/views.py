@@ -67,7 +67,7 @@ def create(policy: str, section: str):
 
 @bp.get("/comments/<int:comment_id>")
 def permalink(comment_id: int):
-    return redirect(comment_url(services.get_comment(comment_id)))
+    return redirect(comment_url(queries.get_comment(comment_id)))
 
 
 def _comment_page(template: str, comment: Comment, form, status: int = 200, **extra):
@@ -85,7 +85,7 @@ def _comment_page(template: str, comment: Comment, form, status: int = 200, **ex
 @login_required
 @posting_limit
 def reply(comment_id: int):
-    parent = services.get_comment(comment_id)
+    parent = queries.get_comment(comment_id)
     form = forms.ReplyForm()
     preview, status = None, 0
     if form.validate_on_submit():
@@ -117,7 +117,7 @@ def reply(comment_id: int):
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(comment_id: int):
-    comment = services.get_comment(comment_id)
+    comment = queries.get_comment(comment_id)
     if not permissions.is_author(current_user, comment):
         raise PermissionDenied(_("Only its author can edit a comment."))
     form = forms.EditForm(obj=comment if request.method == "GET" else None)
@@ -146,7 +146,7 @@ def edit(comment_id: int):
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(comment_id: int):
-    comment = services.get_comment(comment_id)
+    comment = queries.get_comment(comment_id)
     form = forms.EndorseForm(value="withdraw")
     if request.method == "POST" and form.validate_on_submit():
         with transaction():
@@ -161,7 +161,7 @@ def withdraw(comment_id: int):
 @bp.post("/comments/<int:comment_id>/endorse")
 @login_required
 def endorse(comment_id: int):
-    comment = services.get_comment(comment_id)
+    comment = queries.get_comment(comment_id)
     form = forms.EndorseForm()
     if form.validate_on_submit():
         value = form.value.data
@@ -186,7 +186,7 @@ def _back_to_thread(comment: Comment) -> str:
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
 @login_required
 def flag(comment_id: int):
-    comment = services.get_comment(comment_id)
+    comment = queries.get_comment(comment_id)
     form = forms.FlagForm()
     status = 0
     if form.validate_on_submit():
@@ -216,6 +216,6 @@ def posting_too_fast(exc):
     if request.endpoint == "comments.reply":
         form = forms.ReplyForm()
         form.form_errors.append(message)
-        parent = services.get_comment(request.view_args["comment_id"])
+        parent = queries.get_comment(request.view_args["comment_id"])
         return _comment_page("comments/reply.html", parent, form, 429)
     return render_template("errors/error.html", status=429, message=None), 429
