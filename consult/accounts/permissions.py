@@ -49,10 +49,12 @@ def has_role(user: Viewer | None, *roles: str) -> bool:
 
 
 def can_moderate(user: Viewer | None) -> bool:
+    """Work the moderation desk: moderators and admins."""
     return has_role(user, "moderator")
 
 
 def can_facilitate(user: Viewer | None) -> bool:
+    """Run hearings and enter paper forms: facilitators and admins."""
     return has_role(user, "facilitator")
 
 
@@ -62,4 +64,5 @@ def can_manage_users(user: Viewer | None) -> bool:
 
 
 def can_manage_account(user: Viewer | None, account: object) -> bool:
+    """Change an account's own settings: only its holder, signed in."""
     return is_signed_in(user) and getattr(user, "id", None) == getattr(account, "id", object())

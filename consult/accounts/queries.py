@@ -41,6 +41,7 @@ def list_accounts(search: str = "", role: str | None = None, page: int = 1) -> P
 
 
 def count_admins() -> int:
+    """Active administrators; the platform never drops to none."""
     return (
         db.session.scalar(
             select(func.count(User.id)).where(User.role == "admin", User.deleted_at.is_(None))

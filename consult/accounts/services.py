@@ -109,6 +109,7 @@ def _check_profile(profile: dict[str, str]) -> dict[str, str]:
 
 
 def get_user_by_email(email: str) -> User | None:
+    """The account with this (already normalised) address, case-insensitively."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
@@ -207,6 +208,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def update_profile(user: User, display_name: str, profile: dict[str, str]) -> None:
+    """Save the display name and profile; a look-alike of another's name is refused (F9)."""
     participant = user.participant
     participant.display_name = _check_name(display_name, participant.id)
     participant.name_key = name_key(participant.display_name)
@@ -215,6 +217,7 @@ def update_profile(user: User, display_name: str, profile: dict[str, str]) -> No
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; every session ends (F2)."""
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise ValidationError(
             _("The current password is not right."), {"current_password": _("Not right.")}
@@ -359,6 +362,7 @@ def create_api_token(user: User, name: str) -> NewToken:
 
 
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the holder's tokens; revoking twice keeps the first time."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound(_("No such token."))
@@ -396,6 +400,7 @@ def _password_fingerprint(user: User) -> str:
 
 
 def make_reset_token(user: User) -> str:
+    """A signed reset payload that dies with the password it was made for."""
     return _reset_serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
 
 
@@ -412,6 +417,7 @@ def request_password_reset(email: str) -> str | None:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a valid reset link; the link then stops working."""
     invalid = ValidationError(
         _("This reset link is invalid or has expired. Ask for a new one."), {"token": _("Invalid.")}
     )

@@ -16,6 +16,7 @@ def _date(value: Any) -> str | None:
 
 
 def policy_summary(policy: Policy, lang: str) -> dict[str, Any]:
+    """A policy in the list, as CONTRACT §5 shows it."""
     return {
         "slug": policy.slug,
         "title": localized(policy.title, lang),
@@ -26,6 +27,7 @@ def policy_summary(policy: Policy, lang: str) -> dict[str, Any]:
 
 
 def section(section: Section, lang: str) -> dict[str, Any]:
+    """A section with its objectives in document order."""
     return {
         "slug": section.slug,
         "title": localized(section.title, lang),
@@ -35,6 +37,7 @@ def section(section: Section, lang: str) -> dict[str, Any]:
 
 
 def policy_detail(policy: Policy, lang: str) -> dict[str, Any]:
+    """A policy with its sections and texts, in the requested language."""
     return {
         **policy_summary(policy, lang),
         "moderation": policy.moderation,

@@ -50,4 +50,5 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
 
 
 def overview_counts(policy: Any) -> dict[str, Any]:
+    """Comment counts per section for the policy overview (a `policy.hooks` provider)."""
     return {"comment_counts": queries.count_by_section(policy.id)}

@@ -34,10 +34,12 @@ def post_refusal(user: Viewer | None, policy: Policy, section: Section | None = 
 
 
 def can_post(user: Viewer | None, policy: Policy, section: Section | None = None) -> bool:
+    """Whether this person may comment here now (see `post_refusal` for why not)."""
     return post_refusal(user, policy, section) is None
 
 
 def is_author(user: Viewer | None, comment: Comment) -> bool:
+    """The signed-in person wrote this comment."""
     return is_signed_in(user) and getattr(user, "participant_id", None) == comment.participant_id
 
 

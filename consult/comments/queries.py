@@ -152,6 +152,7 @@ def count_by_section(policy_id: int) -> dict[int, int]:
 
 
 def list_revisions(comment: Comment) -> list[CommentRevision]:
+    """Earlier texts of a comment, newest first, for its edit page."""
     return list(
         db.session.scalars(
             select(CommentRevision)

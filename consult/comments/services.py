@@ -63,6 +63,7 @@ def clean_body(body: Any, field: str = "body") -> str:
 
 
 def clean_stance(stance: Any) -> str | None:
+    """Check a stance: one of the vocabulary, or none."""
     if stance in (None, ""):
         return None
     if stance not in STANCES:
@@ -298,6 +299,7 @@ def endorse_comment(user: User, comment: Comment, value: Any) -> Comment:
 
 
 def withdraw_endorsement(user: User, comment: Comment) -> Comment:
+    """Take back one's agree or disagree; withdrawing nothing is a no-op."""
     participant_id = _participant_of(user)
     existing = db.session.scalar(
         select(Endorsement).where(

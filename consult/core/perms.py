@@ -15,10 +15,13 @@ _MODULES: dict[str, ModuleType] = {}
 
 
 def register(name: str, module: ModuleType) -> None:
+    """Expose a domain's permission module to templates as `perms.<name>`."""
     _MODULES[name] = module
 
 
 def init_app(app: Flask) -> None:
+    """Install the one context processor that serves every domain's predicates."""
+
     @app.context_processor
     def permission_predicates() -> dict[str, SimpleNamespace]:
         return {"perms": SimpleNamespace(**_MODULES)}

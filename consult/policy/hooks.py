@@ -65,6 +65,7 @@ def register_section_table(table: SectionTable) -> None:
 
 
 def section_tables() -> list[SectionTable]:
+    """The registered section tables, in registration order."""
     return list(_TABLES.values())
 
 
@@ -74,6 +75,7 @@ def register_section_panel(name: str, provider: PanelProvider, order: int = 50) 
 
 
 def section_panels(page: SectionPage, overrides: dict[str, dict[str, Any]]) -> list[Panel]:
+    """The panels of a section page, in order, each given its edge's overrides."""
     panels = []
     for name, (_order, provider) in sorted(_PANELS.items(), key=lambda item: item[1][0]):
         panel = provider(page, overrides.get(name, {}))
@@ -88,6 +90,7 @@ def register_overview_context(name: str, provider: OverviewProvider) -> None:
 
 
 def overview_context(policy: Policy) -> dict[str, Any]:
+    """Merge every registered provider's context for the policy overview."""
     context: dict[str, Any] = {}
     for provider in _OVERVIEW.values():
         context.update(provider(policy))

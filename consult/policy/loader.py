@@ -209,6 +209,7 @@ def read_policy_file(path: str | Path) -> PolicyData:
 
 
 def policy_files(directory: str | Path) -> list[Path]:
+    """Every policy file (TOML or JSON) in `directory`, in name order."""
     return sorted(
         p for p in Path(directory).iterdir() if p.suffix in {".toml", ".json"} and p.is_file()
     )

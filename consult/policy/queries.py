@@ -23,6 +23,7 @@ def local_today() -> date:
 
 
 def is_accepting_feedback(policy: Policy, today: date | None = None) -> bool:
+    """Open, and today within its dates: the one rule for taking comments and answers."""
     today = today or local_today()
     if policy.status != "open":
         return False
@@ -32,6 +33,7 @@ def is_accepting_feedback(policy: Policy, today: date | None = None) -> bool:
 
 
 def list_public_policies(include_drafts: bool = False) -> list[Policy]:
+    """Policies people may read, latest closing first (drafts only when asked, for admins)."""
     stmt = select(Policy).order_by(Policy.closes_at.desc().nulls_last(), Policy.id)
     if not include_drafts:
         stmt = stmt.where(Policy.status.in_(PUBLIC_STATUSES))
@@ -67,6 +69,7 @@ class SectionPage:
 def get_section_page(
     policy_slug: str, section_slug: str, include_drafts: bool = False
 ) -> SectionPage:
+    """A section with its neighbours for the reading page, or 404."""
     policy = get_policy(policy_slug, include_drafts)
     sections = policy.sections
     for index, section in enumerate(sections):
@@ -81,6 +84,7 @@ def get_section_page(
 
 
 def count_objectives(policy_id: int) -> int:
+    """Live objectives of a policy (retired ones are kept, not counted)."""
     return (
         db.session.scalar(
             select(func.count(Objective.id)).where(
