@@ -9,6 +9,7 @@ from sqlalchemy import select
 from consult.core.audit import AuditEntry
 from consult.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpers import assert_redirect
 
 
 def test_people_list_searches_by_email_and_name(client, login_as):
@@ -36,8 +37,7 @@ def test_role_change_is_audited_and_ends_the_accounts_sessions(app, client, logi
     response = client.post(
         f"/admin/users/{target.id}/role?q=promote", data={f"u{target.id}-role": "moderator"}
     )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/admin/users/?q=promote"
+    assert_redirect(response, "/admin/users/?q=promote")
     db.session.refresh(target)
     assert target.role == "moderator"
     entry = db.session.scalar(
@@ -49,7 +49,7 @@ def test_role_change_is_audited_and_ends_the_accounts_sessions(app, client, logi
         "from": "citizen",
         "to": "moderator",
     }
-    assert theirs.get("/account").status_code == 302  # signed out by the change
+    assert theirs.get("/account").status_code in (302, 303)  # signed out by the change
 
 
 def test_the_last_administrator_keeps_the_role(client, login_as):
@@ -86,8 +86,8 @@ def test_lifting_login_limits_lets_a_new_device_in(make_app):
     admin = app.test_client()
     admin.environ_base["REMOTE_ADDR"] = "192.0.2.1"
     admin.post("/auth/login", data={"email": "boss@example.org", "password": DEFAULT_PASSWORD})
-    assert admin.post(f"/admin/users/{victim_id}/login-limits").status_code == 302
-    assert stranger.post("/auth/login", data=login).status_code == 302
+    assert admin.post(f"/admin/users/{victim_id}/login-limits").status_code in (302, 303)
+    assert stranger.post("/auth/login", data=login).status_code in (302, 303)
     with app.app_context():
         entry = db.session.scalar(
             select(AuditEntry).where(AuditEntry.action == "account.login_limits_cleared")
@@ -96,7 +96,7 @@ def test_lifting_login_limits_lets_a_new_device_in(make_app):
 
 
 def test_people_page_is_for_admins_only(client, login_as):
-    assert client.get("/admin/users/").status_code == 302
+    assert client.get("/admin/users/").status_code in (302, 303)
     login_as("moderator")
     assert client.get("/admin/users/").status_code == 403
     assert 'href="/admin/users/"' not in client.get("/").get_data(as_text=True)

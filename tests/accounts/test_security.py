@@ -38,7 +38,7 @@ def test_reset_mail_link_ignores_a_forged_host_header(client, host):
     response = client.post(
         "/auth/reset", data={"email": "victim@example.org"}, headers={"Host": host}
     )
-    assert response.status_code == 302
+    assert response.status_code in (302, 303)
     [mail] = outbox()
     origin, path = _link(mail.body, "/auth/reset")
     assert origin == BASE and "evil" not in mail.body
@@ -70,7 +70,7 @@ def _login(client, email: str, password: str = DEFAULT_PASSWORD, remember: bool 
     if remember:
         data["remember"] = "y"
     response = client.post("/auth/login", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
     return response
 
 
@@ -152,7 +152,7 @@ def test_password_reset_ends_sessions(app, client):
         f"/auth/reset/{reset_token}",
         data={"password": "another password", "confirm": "another password"},
     )
-    assert ok.status_code == 302
+    assert ok.status_code in (302, 303)
     assert not _signed_in(client)
     assert not _signed_in(_remember_only(app, token))
 
@@ -276,7 +276,7 @@ def test_registration_answers_the_same_for_a_known_email(client, variant):
     db.session.commit()
     known = _register(client, variant, "Known Variant")
     unknown = _register(client, "fresh@example.org", "Fresh Person")
-    assert known.status_code == unknown.status_code == 302
+    assert known.status_code == unknown.status_code in (302, 303)
     assert known.headers["Location"] == unknown.headers["Location"] == "/auth/register/sent"
     assert known.get_data() == unknown.get_data()
     warn, confirm = outbox()
@@ -324,7 +324,7 @@ def test_confirmation_link_is_single_use_and_tamper_proof(client):
     _register(client, "once@example.org")
     _origin, path = _link(outbox()[0].body, "/auth/confirm")
     assert client.post(path + "x").status_code == 422
-    assert client.post(path).status_code == 302
+    assert client.post(path).status_code in (302, 303)
     client.post("/auth/logout")
     again = client.post(path)
     assert again.status_code == 422 and "invalid, used or expired" in again.get_data(as_text=True)
@@ -379,6 +379,6 @@ def test_profile_rename_to_a_lookalike_is_refused_but_own_name_kept(client, logi
     refused = client.post("/account/profile", data={**profile, "display_name": "Bilal Ahmеd"})
     assert refused.status_code == 422
     kept = client.post("/account/profile", data={**profile, "display_name": "sara iqbal"})
-    assert kept.status_code == 302
+    assert kept.status_code in (302, 303)
     db.session.refresh(me.participant)
     assert me.participant.display_name == "sara iqbal"
