@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
@@ -83,6 +83,17 @@ def _participant_of(user: User) -> int:
     if refusal:
         raise PermissionDenied(refusal)
     return user.participant_id
+
+
+def _new_comment_id() -> Any:
+    """The id of a new top-level comment, known in its own INSERT so `root_id = id` is too.
+
+    PostgreSQL hands out the next value of the id sequence. SQLite serialises writers and
+    evaluates the subquery inside the INSERT, so the id and root_id are the same number.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.scalar(text("SELECT nextval(pg_get_serial_sequence('comments', 'id'))"))
+    return select(func.coalesce(func.max(Comment.id), 0) + 1).scalar_subquery()
 
 
 @dataclass(frozen=True)
@@ -164,7 +175,10 @@ def post_comment(
     if recent is not None:
         return PostResult(recent, created=False)
 
+    new_id = None if parent else _new_comment_id()
     comment = Comment(
+        id=new_id,
+        root_id=parent.root_id if parent else new_id,
         policy_id=policy.id,
         section_id=section.id,
         objective_id=objective_id,
@@ -180,8 +194,6 @@ def post_comment(
         status="pending" if policy.moderation == "pre" else "published",
     )
     db.session.add(comment)
-    db.session.flush()
-    comment.root_id = parent.root_id if parent else comment.id
     db.session.flush()
     return PostResult(comment, created=True)
 

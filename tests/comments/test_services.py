@@ -305,3 +305,26 @@ def test_download_my_data_includes_threads(app, nsp):
     assert [(f["comment_id"], f["reason"], f["note"]) for f in data["flags"]] == [
         (other.id, "spam", "advert")
     ]
+
+
+def test_root_id_is_written_in_the_insert(app, nsp):
+    """Top-level comments are their own root from the first statement; replies point at it."""
+    from sqlalchemy import event
+
+    inserts: list[tuple] = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        if statement.lstrip().upper().startswith(("INSERT INTO COMMENTS", "UPDATE COMMENTS")):
+            inserts.append((statement.split()[0].upper(), statement))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        first = make_comment(body="First")
+        second = make_comment(body="Second")
+        reply = make_comment(body="Reply", parent_id=first.id)
+        deeper = make_comment(body="Deeper", parent_id=reply.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert (first.root_id, second.root_id) == (first.id, second.id) and first.id != second.id
+    assert reply.root_id == deeper.root_id == first.id
+    assert [kind for kind, _sql in inserts] == ["INSERT"] * 4  # no second UPDATE for root_id
