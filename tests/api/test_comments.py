@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consult.accounts import services as accounts
-from consult.comments.models import Comment, Flag
+from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.extensions import db
 from tests.factories import make_comment, make_user
 from tests.helpers import bearer_for, count_rows
@@ -126,6 +126,7 @@ def test_invalid_json_and_utf8_are_400(client, nsp, bearer):
 def test_writes_need_a_token(client, nsp):
     response = client.post(BASE, json={"body": "x"})
     assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
+    assert count_rows(Comment) == 0
 
 
 def test_closed_policy_is_403(client, nsp, bearer):
@@ -133,6 +134,7 @@ def test_closed_policy_is_403(client, nsp, bearer):
     _, headers = bearer()
     response = client.post(BASE, json={"body": "late"}, headers=headers)
     assert response.status_code == 403 and response.json["error"]["code"] == "forbidden"
+    assert count_rows(Comment) == 0
 
 
 def test_banned_user_is_403(client, nsp, bearer):
@@ -142,6 +144,7 @@ def test_banned_user_is_403(client, nsp, bearer):
     user.banned_at = utcnow()
     db.session.commit()
     assert client.post(BASE, json={"body": "no"}, headers=headers).status_code == 403
+    assert count_rows(Comment) == 0
 
 
 def test_patch_edits_own_comment_only(client, nsp, bearer):
@@ -156,6 +159,8 @@ def test_patch_edits_own_comment_only(client, nsp, bearer):
     assert response.json["body"] == "after" and response.json["edited_at"] is not None
     denied = client.patch(f"/api/v1/comments/{comment.id}", json={"body": "x"}, headers=other)
     assert denied.status_code == 403
+    db.session.refresh(comment)
+    assert comment.body == "after" and count_rows(CommentRevision) == 1
     missing = client.patch("/api/v1/comments/999999", json={"body": "x"}, headers=headers)
     assert missing.status_code == 404
 
@@ -191,6 +196,7 @@ def test_endorse_switch_and_withdraw(client, nsp, bearer):
     }
     bad = client.post(url, json={"value": "meh"}, headers=headers)
     assert bad.status_code == 422 and "value" in bad.json["error"]["fields"]
+    assert count_rows(Endorsement) == 0
 
 
 def test_flag_once_then_409(client, nsp, bearer):

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from consult.comments.models import Comment, Endorsement, Flag
+from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.extensions import db
 from tests.factories import make_comment, make_user
 from tests.helpers import assert_redirect, count_queries, count_rows
@@ -133,6 +133,9 @@ def test_cannot_edit_or_withdraw_someone_elses_comment(client, nsp, login_as):
     html = client.get(SECTION).get_data(as_text=True)
     assert f"/comments/{comment.id}/edit" not in html
     assert "Not yours" in html
+    db.session.refresh(comment)
+    assert (comment.body, comment.status) == ("Not yours", "published")
+    assert count_rows(CommentRevision) == 0
 
 
 def test_closed_policy_thread_is_read_only(client, nsp, login_as):
@@ -143,6 +146,7 @@ def test_closed_policy_thread_is_read_only(client, nsp, login_as):
     html = client.get(SECTION).get_data(as_text=True)
     assert "read-only" in html and 'id="comment-form"' not in html and "Said while open" in html
     assert client.post(POST, data={"body": "Too late"}).status_code == 403
+    assert count_rows(Comment) == 1
 
 
 def test_pre_moderation_shows_pending_only_to_author(client, nsp, login_as):
