@@ -101,6 +101,9 @@ class Config:
     )
     HSTS = False
 
+    # Distinct readers' reports that hide a published comment pending review (0: never).
+    MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
+
     API_PER_PAGE_MAX = 100
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # larger bodies get 413
 

@@ -38,11 +38,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import accounts, cli, comments, errors, surveys
+    from consult import accounts, cli, comments, errors, moderation, surveys
     from consult.core import i18n, perms, security
 
     accounts.init_app()
     comments.init_app()
+    moderation.init_app()
     surveys.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
+    from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
     from consult.surveys.builder import bp as survey_builder_bp
     from consult.surveys.views import bp as surveys_bp
@@ -92,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(survey_builder_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.

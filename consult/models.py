@@ -3,6 +3,7 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
+from consult.moderation.models import ModerationAction
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
 from consult.surveys.models import (
     Answer,
@@ -26,6 +27,7 @@ __all__ = [
     "CommentRevision",
     "Endorsement",
     "Flag",
+    "ModerationAction",
     "Objective",
     "Participant",
     "Policy",

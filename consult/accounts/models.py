@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, UTCDateTime
+from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.core.vocab import AGE_BANDS, GENDERS, PROVINCES, ROLES, STAKEHOLDER_GROUPS, sql_in
 from consult.extensions import db
 
@@ -62,6 +62,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # NULL: until lifted
+    ban_reason: Mapped[str | None] = mapped_column(String(32))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when the owner opens the emailed confirmation link; unconfirmed accounts read only.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -93,7 +95,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_banned(self) -> bool:
-        return self.banned_at is not None
+        """Suspended now: banned, and the end date (if any) not yet reached."""
+        if self.banned_at is None:
+            return False
+        return self.banned_until is None or self.banned_until > utcnow()
 
 
 class ApiToken(TimestampMixin, db.Model):

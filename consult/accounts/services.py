@@ -452,6 +452,21 @@ def register_data_exporter(name: str, exporter: DataExporter) -> None:
     _DATA_EXPORTERS[name] = exporter
 
 
+# Other domains add a section to /account: provider(user) -> (template, context) or None.
+AccountSection = Callable[[User], "tuple[str, dict[str, Any]] | None"]
+_ACCOUNT_SECTIONS: dict[str, AccountSection] = {}
+
+
+def register_account_section(name: str, provider: AccountSection) -> None:
+    """Add a section to the account page (e.g. what happened to one's comments)."""
+    _ACCOUNT_SECTIONS[name] = provider
+
+
+def account_sections(user: User) -> list[tuple[str, dict[str, Any]]]:
+    """The registered account-page sections that have something to show for `user`."""
+    return [s for s in (p(user) for p in _ACCOUNT_SECTIONS.values()) if s is not None]
+
+
 def export_user_data(user: User) -> dict[str, Any]:
     """Everything we hold about this person, as a JSON-ready dict ("download my data")."""
     p = user.participant

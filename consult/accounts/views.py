@@ -186,6 +186,7 @@ def _account_page(status: int = 200, **forms_):
         "token_form": forms.TokenForm(),
         "delete_form": forms.DeleteAccountForm(),
         "confirm_form": forms.ConfirmForm(),
+        "sections": services.account_sections(current_user),
     }
     context.update(forms_)
     return render_template("accounts/account.html", **context), status

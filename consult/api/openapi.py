@@ -606,6 +606,145 @@ PATHS: dict[str, Any] = {
 }
 
 
+_MOD_ACTION = {
+    "action": {"type": "string", "enum": ["approve", "hide", "restore", "reject", "dismiss-flags"]},
+    "reason": {
+        "type": ["string", "null"],
+        "enum": ["spam", "abuse", "off-topic", "personal-data", "campaign", "other", None],
+    },
+    "note": {"type": ["string", "null"], "maxLength": 2000},
+}
+_MOD_RESULT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string"},
+        "moderation_reason": {"type": ["string", "null"]},
+    },
+}
+USER_PARAM = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MOD_ERRORS = {**WRITE_ERRORS, "409": _error_response("Stale token, or the action does not fit")}
+
+PATHS.update(
+    {
+        "/moderation/queue": {
+            "get": {
+                "summary": "Moderators: pending and reported comments, oldest first",
+                "operationId": "moderationQueue",
+                "security": [{"bearerAuth": []}],
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}}
+                    for n in ("status", "reason", "channel")
+                ]
+                + [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["items", "total", "page", "per_page"],
+                            "properties": {
+                                "items": {"type": "array", "items": {"type": "object"}},
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                            },
+                        }
+                    ),
+                    "401": _error_response("Missing, unknown or revoked token"),
+                    "403": _error_response("Not a moderator"),
+                    "422": _error_response("Unknown filter value"),
+                },
+            }
+        },
+        "/moderation/comments/{comment_id}/actions": {
+            "post": {
+                "summary": "Moderators: approve, hide, restore, reject or dismiss reports",
+                "operationId": "moderateComment",
+                "security": [{"bearerAuth": []}],
+                "parameters": [COMMENT_PARAM],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["action"],
+                        "additionalProperties": False,
+                        "properties": {**_MOD_ACTION, "token": {"type": "string"}},
+                    }
+                ),
+                "responses": {"200": _json(_MOD_RESULT), **MOD_ERRORS},
+            }
+        },
+        "/moderation/actions": {
+            "post": {
+                "summary": "Moderators: one action on many comments, all or none",
+                "operationId": "moderateComments",
+                "security": [{"bearerAuth": []}],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["action", "comments"],
+                        "additionalProperties": False,
+                        "properties": {
+                            **_MOD_ACTION,
+                            "comments": {
+                                "type": "array",
+                                "maxItems": 200,
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id"],
+                                    "properties": {
+                                        "id": {"type": "integer"},
+                                        "token": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    }
+                ),
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"comments": {"type": "array"}}}),
+                    **MOD_ERRORS,
+                },
+            }
+        },
+        "/moderation/users/{user_id}/ban": {
+            "post": {
+                "summary": "Moderators: suspend an account, until a date or until lifted",
+                "operationId": "banAccount",
+                "security": [{"bearerAuth": []}],
+                "parameters": [USER_PARAM],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["reason"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "reason": _MOD_ACTION["reason"],
+                            "until": {"type": ["string", "null"], "format": "date-time"},
+                            "note": _MOD_ACTION["note"],
+                        },
+                    }
+                ),
+                "responses": {"200": _json({"type": "object"}), **MOD_ERRORS},
+            },
+            "delete": {
+                "summary": "Moderators: lift a suspension",
+                "operationId": "unbanAccount",
+                "security": [{"bearerAuth": []}],
+                "parameters": [USER_PARAM],
+                "responses": {"200": _json({"type": "object"}), **MOD_ERRORS},
+            },
+        },
+    }
+)
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

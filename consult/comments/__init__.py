@@ -1,13 +1,13 @@
 """Comment threads beside every section and objective."""
 
-from consult.accounts.services import register_data_exporter
+from consult.accounts.services import register_account_section, register_data_exporter
 
 
 def init_app() -> None:
     """Register the thread panel and counts on policy pages, and the participant's
     comments, endorsements and flags in "download my data"."""
     from consult.comments import permissions
-    from consult.comments.panel import overview_counts, thread_panel
+    from consult.comments.panel import my_comments, overview_counts, thread_panel
     from consult.comments.queries import export_for_participant
     from consult.core import perms
     from consult.policy.hooks import register_overview_context, register_section_panel
@@ -16,3 +16,4 @@ def init_app() -> None:
     register_section_panel("comments", thread_panel, order=20)
     register_overview_context("comments", overview_counts)
     register_data_exporter("threads", export_for_participant)
+    register_account_section("comments", my_comments)

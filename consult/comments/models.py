@@ -22,7 +22,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Participant
 from consult.core.models import TimestampMixin, UTCDateTime
-from consult.core.vocab import CHANNELS, COMMENT_STATUSES, FLAG_REASONS, STANCES, sql_in
+from consult.core.vocab import (
+    CHANNELS,
+    COMMENT_STATUSES,
+    FLAG_REASONS,
+    MODERATION_REASONS,
+    STANCES,
+    sql_in,
+)
 from consult.extensions import db
 from consult.policy.models import Objective, Section
 
@@ -37,6 +44,10 @@ class Comment(TimestampMixin, db.Model):
         CheckConstraint(f"stance IS NULL OR stance IN ({sql_in(STANCES)})", name="stance"),
         CheckConstraint("depth >= 0", name="depth"),
         CheckConstraint("(parent_id IS NULL) = (depth = 0)", name="parent_depth"),
+        CheckConstraint(
+            f"moderation_reason IS NULL OR moderation_reason IN ({sql_in(MODERATION_REASONS)})",
+            name="moderation_reason",
+        ),
         # The thread listing: top-level comments of a section, by status and time.
         Index("ix_comments_section_thread", "section_id", "depth", "status", "created_at"),
         Index("ix_comments_root_id", "root_id"),
@@ -50,7 +61,7 @@ class Comment(TimestampMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     # The top-level comment of the thread (itself for a top-level comment): replies of a
     # page of threads load in one query.
-    root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    root_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False)
     depth: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
@@ -67,6 +78,8 @@ class Comment(TimestampMixin, db.Model):
     score: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why a moderator hid or rejected it (shown in its place); NULL while it is visible.
+    moderation_reason: Mapped[str | None] = mapped_column(String(32))
 
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
     objective: Mapped[Objective | None] = relationship(lazy="joined")

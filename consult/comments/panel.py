@@ -49,6 +49,12 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
     )
 
 
+def my_comments(user: Any) -> tuple[str, dict[str, Any]] | None:
+    """The account page's list of one's own comments with their status and its reason."""
+    mine = queries.list_own_comments(user.participant_id)
+    return ("comments/_my_comments.html", {"comments": mine}) if mine else None
+
+
 def overview_counts(policy: Any) -> dict[str, Any]:
     """Comment counts per section for the policy overview (a `policy.hooks` provider)."""
     return {"comment_counts": queries.count_by_section(policy.id)}

@@ -200,3 +200,15 @@ def get_comment(comment_id: int) -> Comment:
     if comment is None:
         raise NotFound(_("No such comment."))
     return comment
+
+
+def list_own_comments(participant_id: int, limit: int = 100) -> list[Comment]:
+    """A person's latest comments, whatever their status, for their account page."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.participant_id == participant_id)
+            .order_by(Comment.id.desc())
+            .limit(limit)
+        )
+    )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
-from consult.comments import permissions
+from consult.comments import hooks, permissions
 from consult.comments.models import MAX_BODY, Comment, CommentRevision, Endorsement, Flag
 from consult.core.models import utcnow
 from consult.core.sanitize import render_markdown
@@ -347,9 +347,13 @@ def flag_comment(user: User, comment: Comment, reason: Any, note: Any = None) ->
     if exists is not None:
         raise duplicate
     flag = Flag(comment_id=comment.id, participant_id=participant_id, reason=reason, note=note)
+    db.session.add(flag)
     try:
-        with db.session.begin_nested():
-            db.session.add(flag)
+        # No savepoint: on SQLite a savepoint before the first write commits on release, so
+        # the flag would outlive a later failure. A duplicate fails the whole transaction,
+        # which the edge rolls back when the Conflict reaches it.
+        db.session.flush()
     except IntegrityError as exc:
         raise duplicate from exc
+    hooks.flag_added(comment, flag)  # e.g. the moderation threshold, in this transaction
     return flag

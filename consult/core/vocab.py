@@ -36,6 +36,27 @@ AGE_BANDS = ("18-24", "25-34", "35-49", "50-64", "65+", "undisclosed")
 FLAG_REASONS = ("spam", "abuse", "off-topic", "personal-data", "other")
 POLICY_STATUSES = ("draft", "open", "closed", "published")
 MODERATION_MODES = ("post", "pre")
+# What a moderator does to a comment or an account; `auto-hide` is the flag threshold's.
+MODERATION_ACTIONS = (
+    "approve",
+    "hide",
+    "restore",
+    "reject",
+    "dismiss-flags",
+    "auto-hide",
+    "ban",
+    "unban",
+)
+# Why: shown in the thread ("Hidden by a moderator: Spam") and counted on /transparency.
+MODERATION_REASONS = (
+    "spam",
+    "abuse",
+    "off-topic",
+    "personal-data",
+    "campaign",
+    "flagged",
+    "other",
+)
 
 LABELS = {
     "role": {
@@ -99,6 +120,32 @@ LABELS = {
         "off-topic": _l("Off-topic"),
         "personal-data": _l("Personal data"),
         "other": _l("Other"),
+    },
+    "comment_status": {
+        "published": _l("Published"),
+        "pending": _l("Awaiting a moderator"),
+        "hidden": _l("Hidden by a moderator"),
+        "rejected": _l("Not published by a moderator"),
+        "withdrawn": _l("Withdrawn by you"),
+    },
+    "moderation_reason": {
+        "spam": _l("Spam"),
+        "abuse": _l("Abuse"),
+        "off-topic": _l("Off-topic"),
+        "personal-data": _l("Personal data"),
+        "campaign": _l("Part of a copy-and-paste campaign"),
+        "flagged": _l("Reported by several readers, awaiting review"),
+        "other": _l("Breaks the participation rules"),
+    },
+    "moderation_action": {
+        "approve": _l("Approved"),
+        "hide": _l("Hidden"),
+        "restore": _l("Restored"),
+        "reject": _l("Rejected"),
+        "dismiss-flags": _l("Reports dismissed"),
+        "auto-hide": _l("Hidden after reports"),
+        "ban": _l("Account suspended"),
+        "unban": _l("Suspension lifted"),
     },
     "policy_status": {
         "draft": _l("Draft"),

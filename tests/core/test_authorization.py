@@ -31,6 +31,11 @@ MATRIX = [
     ("GET", "/admin/surveys/{survey}/preview", (302, 403, 403, 403, 200)),
     ("POST", "/admin/surveys/{survey}/status", (302, 403, 403, 403, 302)),
     ("GET", "/admin/users/", (302, 403, 403, 403, 200)),
+    ("GET", "/moderation/", (302, 403, 403, 200, 200)),
+    ("POST", "/moderation/actions", (302, 403, 403, 302, 302)),
+    ("GET", "/moderation/users/{author}/ban", (302, 403, 403, 200, 200)),
+    ("POST", "/moderation/users/{author}/unban", (302, 403, 403, 302, 302)),
+    ("GET", "/transparency", (200, 200, 200, 200, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
 ]

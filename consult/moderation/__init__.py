@@ -1,0 +1,12 @@
+"""The moderation desk: queue, actions, suspensions, and the public transparency page."""
+
+
+def init_app() -> None:
+    """Register the flag threshold with comments and the predicates for templates."""
+    from consult.comments.hooks import register_flag_listener
+    from consult.core import perms
+    from consult.moderation import permissions
+    from consult.moderation.services import apply_flag_threshold
+
+    register_flag_listener("moderation-threshold", apply_flag_threshold)
+    perms.register("moderation", permissions)

@@ -1,0 +1,58 @@
+"""Moderation forms: they validate shape; the services decide and write."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from consult.core.vocab import label
+from consult.moderation.services import CHOOSABLE_REASONS, COMMENT_ACTIONS, MAX_NOTE, Selection
+
+TOO_LONG = _l("This is too long.")
+
+
+def _reasons() -> list[SelectChoice]:
+    return [SelectChoice("", _l("No reason"))] + [
+        SelectChoice(r, label("moderation_reason", r)) for r in CHOOSABLE_REASONS
+    ]
+
+
+class ActionForm(FlaskForm):
+    """One action on the comments ticked in the queue (or on one comment)."""
+
+    ids = SelectMultipleField(_l("Comments"), choices=[], validate_choice=False)
+    action = SelectField(
+        _l("Action"),
+        choices=[SelectChoice(a, label("moderation_action", a)) for a in COMMENT_ACTIONS],
+    )
+    reason = SelectField(_l("Reason"), choices=_reasons, default="")
+    note = TextAreaField(
+        _l("Note for moderators (optional)"),
+        validators=[Optional(), Length(max=MAX_NOTE, message=TOO_LONG)],
+        description=_l("Only moderators see it; the public and the author see the reason."),
+    )
+
+    def selection(self) -> list[Selection]:
+        """The ticked comments as (id, state token) pairs; malformed entries are dropped."""
+        picked: list[Selection] = []
+        for raw in self.ids.data or []:
+            comment_id, _sep, token = str(raw).partition(":")
+            if comment_id.isdigit() and len(comment_id) <= 10:
+                picked.append(Selection(int(comment_id), token or None))
+        return picked
+
+
+class BanForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=_reasons, default="")
+    until = DateField(
+        _l("Suspended until (optional)"),
+        validators=[Optional()],
+        description=_l("Leave empty to suspend until a moderator lifts it."),
+    )
+    note = TextAreaField(
+        _l("Note for moderators (optional)"),
+        validators=[Optional(), Length(max=MAX_NOTE, message=TOO_LONG)],
+    )

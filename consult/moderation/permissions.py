@@ -1,0 +1,37 @@
+"""Who may moderate what: the only place moderation permissions are decided."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from consult.accounts.permissions import Viewer, can_moderate, has_role
+from consult.comments.models import Comment
+
+
+def can_use_desk(user: Viewer | None) -> bool:
+    """The queue, actions, bans and the moderation log: moderators and admins."""
+    return can_moderate(user)
+
+
+def moderate_refusal(user: Viewer | None, comment: Comment) -> str | None:
+    """Why this person may not act on this comment, or None when they may."""
+    if not can_moderate(user):
+        return _("Only moderators can do this.")
+    if getattr(user, "participant_id", None) == comment.participant_id:
+        return _("You cannot moderate your own comment; another moderator will.")
+    return None
+
+
+def ban_refusal(user: Viewer | None, target: object) -> str | None:
+    """Why this person may not suspend `target`, or None when they may.
+
+    Nobody suspends themselves; only an administrator suspends staff (moderators,
+    facilitators, admins), so a moderator cannot silence the people who oversee them.
+    """
+    if not can_moderate(user):
+        return _("Only moderators can do this.")
+    if getattr(user, "id", None) == getattr(target, "id", object()):
+        return _("You cannot suspend your own account.")
+    if getattr(target, "role", "citizen") != "citizen" and not has_role(user, "admin"):
+        return _("Only an administrator can suspend a staff account.")
+    return None

@@ -1,0 +1,210 @@
+"""Read side of moderation: the queue in a fixed number of queries, history, transparency."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from consult.accounts.models import Participant, User
+from consult.comments.models import Comment, Flag
+from consult.core.pagination import Page
+from consult.extensions import db
+from consult.moderation.models import ModerationAction
+from consult.moderation.services import state_token
+from consult.policy.models import Policy, Section
+
+QUEUE_PER_PAGE = 25
+QUEUE_STATUSES = ("pending", "flagged", "hidden")
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    section: Section
+    token: str
+    flags: list[Flag] = field(default_factory=list)
+    parent: Comment | None = None
+    earlier_hides: int = 0
+    author_banned: bool = False
+    author_user_id: int | None = None  # None for hearing attendees without an account
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reason: str | None = None  # a flag reason
+    section: str | None = None  # a section slug
+    channel: str | None = None
+    hearing_id: int | None = None
+    status: str | None = None  # pending | flagged | hidden
+
+
+def _open_flag() -> Any:
+    return exists().where(Flag.comment_id == Comment.id, Flag.resolved_at.is_(None))
+
+
+def _queue_query(filters: QueueFilters) -> Any:
+    query = select(Comment).join(Section, Comment.section_id == Section.id)
+    if filters.status == "pending":
+        query = query.where(Comment.status == "pending")
+    elif filters.status == "flagged":
+        query = query.where(_open_flag(), Comment.status != "withdrawn")
+    elif filters.status == "hidden":
+        query = query.where(Comment.status == "hidden", _open_flag())
+    else:
+        query = query.where(
+            or_(Comment.status == "pending", and_(_open_flag(), Comment.status != "withdrawn"))
+        )
+    if filters.reason:
+        query = query.where(
+            exists().where(
+                Flag.comment_id == Comment.id,
+                Flag.resolved_at.is_(None),
+                Flag.reason == filters.reason,
+            )
+        )
+    if filters.section:
+        query = query.where(Section.slug == filters.section)
+    if filters.channel:
+        query = query.where(Comment.channel == filters.channel)
+    if filters.hearing_id is not None:
+        query = query.where(Comment.hearing_id == filters.hearing_id)
+    return query
+
+
+def get_queue(
+    filters: QueueFilters, page: int = 1, per_page: int = QUEUE_PER_PAGE
+) -> Page[QueueItem]:
+    """Pending and reported comments, oldest first, with what a moderator needs to decide.
+
+    Seven queries whatever the queue's size: count, page, sections, flags, parents,
+    accounts and history.
+    """
+    query = _queue_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    result: Page[QueueItem] = Page.build(total=total, page=page, per_page=per_page)
+    comments = list(
+        db.session.scalars(
+            query.order_by(Comment.created_at, Comment.id)
+            .limit(result.per_page)
+            .offset(result.offset)
+        )
+    )
+    if not comments:
+        return result
+    ids = [c.id for c in comments]
+    sections = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Section).where(Section.id.in_({c.section_id for c in comments}))
+        )
+    }
+    flags: dict[int, list[Flag]] = defaultdict(list)
+    for flag in db.session.scalars(
+        select(Flag).where(Flag.comment_id.in_(ids), Flag.resolved_at.is_(None)).order_by(Flag.id)
+    ):
+        flags[flag.comment_id].append(flag)
+    parent_ids = {c.parent_id for c in comments if c.parent_id}
+    parents = (
+        {p.id: p for p in db.session.scalars(select(Comment).where(Comment.id.in_(parent_ids)))}
+        if parent_ids
+        else {}
+    )
+    authors = {c.participant_id for c in comments}
+    accounts: dict[int, int] = {
+        row.participant_id: row.id
+        for row in db.session.execute(
+            select(User.participant_id, User.id).where(User.participant_id.in_(authors))
+        )
+    }
+    history = {
+        pid: (hides, banned)
+        for pid, hides, banned in db.session.execute(
+            select(
+                Participant.id,
+                select(func.count(ModerationAction.id))
+                .where(
+                    ModerationAction.participant_id == Participant.id,
+                    ModerationAction.action.in_(("hide", "reject", "auto-hide")),
+                )
+                .scalar_subquery(),
+                select(func.count(ModerationAction.id))
+                .where(
+                    ModerationAction.participant_id == Participant.id,
+                    ModerationAction.action == "ban",
+                )
+                .scalar_subquery(),
+            ).where(Participant.id.in_(authors))
+        )
+    }
+    for comment in comments:
+        hides, bans = history.get(comment.participant_id, (0, 0))
+        result.items.append(
+            QueueItem(
+                comment=comment,
+                section=sections[comment.section_id],
+                token=state_token(comment, len(flags[comment.id])),
+                flags=flags[comment.id],
+                parent=parents.get(comment.parent_id) if comment.parent_id else None,
+                earlier_hides=hides,
+                author_banned=bans > 0,
+                author_user_id=accounts.get(comment.participant_id),
+            )
+        )
+    return result
+
+
+def count_queue() -> int:
+    """How many comments wait for a moderator (the figure in the navigation)."""
+    return (
+        db.session.scalar(select(func.count()).select_from(_queue_query(QueueFilters()).subquery()))
+        or 0
+    )
+
+
+def list_author_history(participant_id: int) -> list[ModerationAction]:
+    """Every moderation action on a participant's comments and account, newest first."""
+    return list(
+        db.session.scalars(
+            select(ModerationAction)
+            .where(ModerationAction.participant_id == participant_id)
+            .order_by(ModerationAction.id.desc())
+        )
+    )
+
+
+def transparency() -> dict[str, Any]:
+    """Public counts of moderation actions by action and reason, and by month; no names."""
+    month = func.strftime("%Y-%m", ModerationAction.created_at)
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(func.timezone("UTC", ModerationAction.created_at), "YYYY-MM")
+    by_reason = db.session.execute(
+        select(ModerationAction.action, ModerationAction.reason, func.count(ModerationAction.id))
+        .group_by(ModerationAction.action, ModerationAction.reason)
+        .order_by(ModerationAction.action, ModerationAction.reason)
+    ).all()
+    by_month = db.session.execute(
+        select(month.label("month"), ModerationAction.action, func.count(ModerationAction.id))
+        .group_by("month", ModerationAction.action)
+        .order_by("month", ModerationAction.action)
+    ).all()
+    policies = db.session.execute(
+        select(Policy.slug, Policy.title, Policy.moderation).where(
+            Policy.status.in_(("open", "closed", "published"))
+        )
+    ).all()
+    return {
+        "by_reason": [
+            {"action": action, "reason": reason, "count": n} for action, reason, n in by_reason
+        ],
+        "by_month": [{"month": m, "action": action, "count": n} for m, action, n in by_month],
+        "policies": [{"slug": s, "title": t, "moderation": mode} for s, t, mode in policies],
+    }
+
+
+def get_account(user_id: int) -> User | None:
+    """An account a moderator is about to suspend or reinstate."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.deleted_at is None else None

@@ -1,0 +1,146 @@
+"""The moderation desk (/moderation/) and the public transparency page (/transparency)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from consult.core.params import choice_arg, int_arg
+from consult.core.transaction import form_transaction
+from consult.core.vocab import CHANNELS, FLAG_REASONS, label
+from consult.errors import NotFound, PermissionDenied
+from consult.extensions import login_manager
+from consult.moderation import forms, permissions, queries, services
+
+bp = Blueprint("moderation", __name__)
+
+FILTERS = ("reason", "section", "channel", "hearing", "status", "page")
+
+
+def _require_desk():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.can_use_desk(current_user):
+        raise PermissionDenied(_("Only moderators can open the moderation desk."))
+    return None
+
+
+def _filters() -> queries.QueueFilters:
+    hearing = request.args.get("hearing")
+    return queries.QueueFilters(
+        reason=choice_arg("reason", FLAG_REASONS, "") or None,
+        section=(request.args.get("section") or "")[:80] or None,
+        channel=choice_arg("channel", CHANNELS, "") or None,
+        hearing_id=int_arg("hearing", 0, minimum=1) if hearing else None,
+        status=choice_arg("status", queries.QUEUE_STATUSES, "") or None,
+    )
+
+
+def _back_to_queue() -> str:
+    args = {k: v for k, v in request.args.items() if k in FILTERS}
+    return url_for("moderation.queue", **args)
+
+
+@bp.get("/moderation/")
+def queue():
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    filters = _filters()
+    items = queries.get_queue(filters, int_arg("page", 1))
+    return render_template(
+        "moderation/queue.html",
+        items=items,
+        filters=filters,
+        form=forms.ActionForm(),
+        threshold=current_app.config["MODERATION_FLAG_THRESHOLD"],
+    )
+
+
+@bp.post("/moderation/actions")
+def act():
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        done, _status = form_transaction(
+            form,
+            lambda: services.act_on_comments(
+                current_user, form.selection(), form.action.data, form.reason.data, form.note.data
+            ),
+        )
+        if done is not None:
+            flash(
+                ngettext(
+                    "%(num)d comment: %(action)s.",
+                    "%(num)d comments: %(action)s.",
+                    len(done),
+                    action=label("moderation_action", form.action.data),
+                )
+            )
+        else:
+            flash(" ".join(str(e) for e in form.form_errors) or _("Nothing was changed."))
+    else:
+        flash(_("Nothing was changed: check the action and its reason."))
+    return redirect(_back_to_queue())
+
+
+@bp.route("/moderation/users/<int:user_id>/ban", methods=["GET", "POST"])
+def ban(user_id: int):
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    target = queries.get_account(user_id)
+    if target is None:
+        raise NotFound(_("No such account."))
+    form = forms.BanForm()
+    status = 200
+    if form.validate_on_submit():
+        until = datetime.combine(form.until.data, time.min, tzinfo=UTC) if form.until.data else None
+        done, status = form_transaction(
+            form,
+            lambda: services.ban_account(
+                current_user, target, form.reason.data, until, form.note.data
+            ),
+        )
+        if done is not None:
+            flash(_("%(name)s is suspended from taking part.", name=target.display_name))
+            return redirect(url_for("moderation.queue"))
+    elif form.errors:
+        status = 422
+    history = queries.list_author_history(target.participant_id)
+    return render_template(
+        "moderation/ban.html", form=form, target=target, history=history
+    ), status or 200
+
+
+@bp.post("/moderation/users/<int:user_id>/unban")
+def unban(user_id: int):
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    target = queries.get_account(user_id)
+    if target is None:
+        raise NotFound(_("No such account."))
+    form = forms.BanForm()
+    done, _status = form_transaction(form, lambda: services.unban_account(current_user, target))
+    flash(
+        _("%(name)s can take part again.", name=target.display_name)
+        if done is not None
+        else " ".join(form.form_errors)
+    )
+    return redirect(url_for("moderation.ban", user_id=user_id))
+
+
+@bp.get("/transparency")
+def transparency():
+    return render_template(
+        "moderation/transparency.html",
+        figures=queries.transparency(),
+        threshold=current_app.config["MODERATION_FLAG_THRESHOLD"],
+    )
