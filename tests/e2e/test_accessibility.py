@@ -25,6 +25,8 @@ PAGES = {
     "login": ("/auth/login", "en"),
     "register": ("/auth/register", "en"),
     "section-ur": (SECTION, "ur"),
+    "transparency": ("/transparency", "en"),
+    "transparency-ur": ("/transparency", "ur"),
 }
 
 
@@ -97,6 +99,22 @@ def test_people_page_for_admins_is_accessible(page: Page, live_server, live_app,
         db.session.commit()
     log_in(page, live_server, "admin-axe@example.org")
     open_page(page, live_server, "/admin/users/", language)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_moderation_queue_is_accessible(page: Page, live_server, live_app, language):
+    from consult.comments import services as comments
+    from tests.factories import make_comment
+
+    with live_app.app_context():
+        make_user(email="mod-axe@example.org", name="Mod Axe", role="moderator")
+        parent = make_comment(body="The point being answered")
+        reply = make_comment(body="A reported reply", parent_id=parent.id)
+        comments.flag_comment(make_user(), reply, "abuse", "name-calling")
+        db.session.commit()
+    log_in(page, live_server, "mod-axe@example.org")
+    open_page(page, live_server, "/moderation/", language)
     assert_accessible(page)
 
 
