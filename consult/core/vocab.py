@@ -137,6 +137,13 @@ LABELS = {
         "flagged": _l("Reported by several readers, awaiting review"),
         "other": _l("Breaks the participation rules"),
     },
+    "moderation_verb": {
+        "approve": _l("Approve: publish it"),
+        "hide": _l("Hide it, with a reason"),
+        "restore": _l("Restore it"),
+        "reject": _l("Reject it, with a reason (not published)"),
+        "dismiss-flags": _l("Dismiss the reports"),
+    },
     "moderation_action": {
         "approve": _l("Approved"),
         "hide": _l("Hidden"),

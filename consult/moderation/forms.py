@@ -26,7 +26,7 @@ class ActionForm(FlaskForm):
     ids = SelectMultipleField(_l("Comments"), choices=[], validate_choice=False)
     action = SelectField(
         _l("Action"),
-        choices=[SelectChoice(a, label("moderation_action", a)) for a in COMMENT_ACTIONS],
+        choices=[SelectChoice(a, label("moderation_verb", a)) for a in COMMENT_ACTIONS],
     )
     reason = SelectField(_l("Reason"), choices=_reasons, default="")
     note = TextAreaField(
