@@ -1,7 +1,7 @@
 """Survey builder forms: shape checks, and turning a question form into a policy-file dict.
 
 The forms never decide what a valid question is: `raw_question` builds the dict a policy
-file would hold, and `builder_services.save_question` checks it with the loader's parser.
+file would hold, and `builder.services.save_question` checks it with the loader's parser.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from flask_login import current_user
 from consult.core.forms import commit_or_error, error_status
 from consult.errors import DomainError, NotFound, PermissionDenied
 from consult.extensions import db, login_manager
-from consult.surveys import builder_services as builder
 from consult.surveys import permissions, queries, services
-from consult.surveys.builder_forms import (
+from consult.surveys.builder import services as builder
+from consult.surveys.builder.forms import (
     STATUS_LABELS,
     TYPE_LABELS,
     ActionForm,
