@@ -79,21 +79,8 @@ def question(item: Question, lang: str) -> dict[str, Any]:
         "prompt": localized(item.prompt, lang),
         "help": localized(item.help, lang) or None,
         "required": item.required,
+        **item.question_type.serialize(item, lang),
     }
-    cfg = item.config
-    if item.type in ("single", "multiple", "ranking"):
-        data["options"] = [
-            {"key": o["key"], "label": localized(o["label"], lang)} for o in cfg["options"]
-        ]
-    if item.type == "matrix":
-        data["rows"] = [
-            {"key": r["key"], "label": localized(r["label"], lang)} for r in cfg["rows"]
-        ]
-    if item.type in ("likert", "matrix"):
-        data["scale"] = {"min": 1, "max": 5, "no_opinion": bool(cfg.get("no_opinion"))}
-    for name in ("min_select", "max_select", "top_n", "max_length", "min", "max", "integer"):
-        if cfg.get(name) is not None:
-            data[name] = cfg[name]
     if item.condition:
         data["condition"] = item.condition
     return data

@@ -2,6 +2,7 @@
 
 Answers are stored one row per atomic value (a matrix row, a ranked option, a chosen
 option) so every result is a GROUP BY in SQL, never a Python loop over responses.
+What differs between question types lives in `consult.surveys.types`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.core.vocab import AGE_BANDS, CHANNELS, GENDERS, PROVINCES, STAKEHOLDER_GROUPS, sql_in
 from consult.extensions import db
 from consult.policy.models import Section
+from consult.surveys.types import QUESTION_TYPES, QuestionType, get_type
 
-QUESTION_TYPES = ("likert", "matrix", "single", "multiple", "ranking", "text", "number")
+# The one list of survey statuses: the CHECK constraint, the file format and the builder.
 SURVEY_STATUSES = ("draft", "open", "closed")
-NO_OPINION = "no-opinion"
 
 
 class Survey(TimestampMixin, db.Model):
@@ -79,13 +80,18 @@ class Question(db.Model):
     help: Mapped[dict[str, str] | None] = mapped_column(JSON)
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Type-specific settings: options/rows [{key, label}], no_opinion, min/max selections,
-    # top_n, max_length, number min/max. Validated by consult.surveys.definitions.
+    # top_n, max_length, number min/max. Validated by the type's `parse_config`.
     config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # {"question": key, "equals": value} or {"question": key, "includes": option}
     condition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     survey: Mapped[Survey] = relationship(foreign_keys=[survey_id])
+
+    @property
+    def question_type(self) -> QuestionType:
+        """The registered type that validates, stores, aggregates and shows this question."""
+        return get_type(self.type)
 
 
 class SurveyRevision(TimestampMixin, db.Model):
@@ -172,3 +178,11 @@ class Answer(db.Model):
     value_int: Mapped[int | None] = mapped_column(Integer)
     value_num: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(Text)
+
+    def as_row(self) -> dict[str, Any]:
+        """The row as a type's `rows()` gives it (the columns that are set), for exports."""
+        return {
+            name: getattr(self, name)
+            for name in ("item_key", "value_int", "value_num", "value_text")
+            if getattr(self, name) is not None
+        }

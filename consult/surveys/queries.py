@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from consult.core.datafile import Text
 from consult.errors import NotFound
 from consult.extensions import db
 from consult.policy.models import Policy, Section
-from consult.surveys.models import NO_OPINION, Answer, Question, Survey, SurveyResponse
+from consult.surveys.models import Answer, Question, Survey, SurveyResponse
+from consult.surveys.types.base import Result
 
 
 def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Survey]:
@@ -69,141 +71,39 @@ def count_responses_by_section(policy: Policy) -> dict[int, int]:
     return dict(rows)
 
 
-def _mean(total: float | None, n: int) -> float | None:
-    return round(total / n, 4) if n and total is not None else None
-
-
 def survey_results(survey: Survey) -> dict[str, Any]:
-    """Per-question results for one survey, in five aggregate queries.
+    """Per-question results for one survey, aggregated in SQL.
 
-    likert and matrix rows: n (ratings 1–5), no_opinion, distribution, mean of 1–5;
-    single and multiple: count per option; ranking: mean rank and Borda score per option
-    (an option ranked r-th of N earns N − r points; unranked earns nothing); text: count
-    of answers; number: n, mean, min, max. `respondents` counts responses that answered.
+    Two queries (responses, respondents per question) and one per question type present,
+    whatever the number of responses: each type says what its results are (see
+    `consult.surveys.types`). `respondents` counts the responses that answered a question.
     """
     questions = list(survey.questions)
-    ids = [q.id for q in questions]
     total = (
         db.session.scalar(
             select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey.id)
         )
         or 0
     )
-    results: dict[str, Any] = {}
-    for q in questions:
-        items = [i["key"] for i in q.config.get("options") or q.config.get("rows") or []]
-        base: dict[str, Any] = {"type": q.type, "respondents": 0}
-        if q.type == "likert":
-            base.update(_empty_scale())
-        elif q.type == "matrix":
-            base["rows"] = {k: _empty_scale() for k in items}
-        elif q.type in ("single", "multiple"):
-            base["counts"] = dict.fromkeys(items, 0)
-        elif q.type == "ranking":
-            base["options"] = {k: {"ranked": 0, "mean_rank": None, "borda": 0} for k in items}
-        elif q.type == "text":
-            base["answers"] = 0
-        elif q.type == "number":
-            base.update(n=0, mean=None, min=None, max=None)
-        results[q.key] = base
-    if ids and total:
-        _aggregate(questions, results)
-    for r in results.values():
-        for scale in [r] if r["type"] == "likert" else r.get("rows", {}).values():
-            scale["mean"] = _mean(scale.pop("_sum"), scale["n"])
-    return {"survey": survey.key, "responses": total, "questions": results}
-
-
-def _aggregate(questions: list[Question], results: dict[str, Any]) -> None:
-    by_id = {q.id: q for q in questions}
-    ids = list(by_id)
-
-    respondents = db.session.execute(
-        select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
-        .where(Answer.question_id.in_(ids))
-        .group_by(Answer.question_id)
-    ).all()
-    for qid, n in respondents:
-        results[by_id[qid].key]["respondents"] = n
-
-    scale_ids = [q.id for q in questions if q.type in ("likert", "matrix", "single", "multiple")]
-    if scale_ids:
-        no_opinion = case((Answer.value_text == NO_OPINION, 1), else_=0)
-        rows = db.session.execute(
-            select(
-                Answer.question_id,
-                Answer.item_key,
-                Answer.value_int,
-                func.max(no_opinion),
-                func.count(),
-            )
-            .where(Answer.question_id.in_(scale_ids))
-            .group_by(Answer.question_id, Answer.item_key, Answer.value_int, no_opinion)
-        ).all()
-        for qid, item, value, is_no_opinion, n in rows:
-            q = by_id[qid]
-            r = results[q.key]
-            if q.type in ("single", "multiple"):
-                r["counts"][item] = r["counts"].get(item, 0) + n
-                continue
-            target = r if q.type == "likert" else r["rows"].setdefault(item, _empty_scale())
-            if is_no_opinion:
-                target["no_opinion"] += n
-            elif value is not None:
-                target["distribution"][str(value)] += n
-                target["n"] += n
-                target["_sum"] += value * n
-
-    ranking_ids = [q.id for q in questions if q.type == "ranking"]
-    if ranking_ids:
-        rows = db.session.execute(
-            select(Answer.question_id, Answer.item_key, func.count(), func.sum(Answer.value_int))
-            .where(Answer.question_id.in_(ranking_ids))
-            .group_by(Answer.question_id, Answer.item_key)
-        ).all()
-        for qid, item, n, rank_sum in rows:
-            q = by_id[qid]
-            n_items = len(q.config.get("options") or [])
-            results[q.key]["options"][item] = {
-                "ranked": n,
-                "mean_rank": _mean(rank_sum, n),
-                "borda": n * n_items - int(rank_sum or 0),
-            }
-
-    other_ids = [q.id for q in questions if q.type in ("text", "number")]
-    if other_ids:
-        rows = db.session.execute(
-            select(
-                Answer.question_id,
-                func.count(Answer.id),
-                func.avg(Answer.value_num),
-                func.min(Answer.value_num),
-                func.max(Answer.value_num),
-            )
-            .where(Answer.question_id.in_(other_ids))
+    results: dict[str, Result] = {
+        q.key: {"type": q.type, "respondents": 0, **q.question_type.empty_result(q)}
+        for q in questions
+    }
+    if questions and total:
+        respondents = db.session.execute(
+            select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
+            .where(Answer.question_id.in_([q.id for q in questions]))
             .group_by(Answer.question_id)
         ).all()
-        for qid, n, avg, low, high in rows:
-            q = by_id[qid]
-            if q.type == "text":
-                results[q.key]["answers"] = n
-            else:
-                results[q.key].update(
-                    n=n,
-                    mean=round(float(avg), 4) if avg is not None else None,
-                    min=low,
-                    max=high,
-                )
-
-
-def _empty_scale() -> dict[str, Any]:
-    return {
-        "n": 0,
-        "no_opinion": 0,
-        "distribution": {str(i): 0 for i in range(1, 6)},
-        "mean": None,
-        "_sum": 0,
-    }
+        keys = {q.id: q.key for q in questions}
+        for qid, n in respondents:
+            results[keys[qid]]["respondents"] = n
+        by_type: dict[str, list[Question]] = defaultdict(list)
+        for q in questions:
+            by_type[q.type].append(q)
+        for same_type in by_type.values():
+            same_type[0].question_type.aggregate(same_type, results)
+    return {"survey": survey.key, "responses": total, "questions": results}
 
 
 def export_for_participant(participant_id: int) -> list[dict[str, Any]]:

@@ -20,8 +20,9 @@ from consult.extensions import db
 from consult.policy.models import Policy, Section
 from consult.policy.queries import is_accepting_feedback
 from consult.surveys.answers import answer_rows, validate_answers
-from consult.surveys.definitions import QuestionDef, SurveyDef, structure_signature
+from consult.surveys.definitions import QuestionDef, SurveyDef
 from consult.surveys.models import (
+    SURVEY_STATUSES,
     Answer,
     Question,
     Survey,
@@ -107,7 +108,7 @@ def apply_question(
         db.session.add(question)
         changes.append(f"survey {survey.key} question {qdef.key} added")
         return question
-    if has_responses and structure_signature(question.type, question.config) != qdef.signature():
+    if has_responses and question.question_type.signature(question) != qdef.signature():
         raise SurveyLocked(
             _(
                 "Survey %(survey)s already has responses: question %(question)s cannot change "
@@ -322,7 +323,7 @@ def change_response(survey: Survey, participant: Participant, raw: Any) -> Surve
 
 
 def set_survey_status(survey: Survey, status: str, actor_id: int | None) -> None:
-    if status not in ("draft", "open", "closed"):
+    if status not in SURVEY_STATUSES:
         raise ValidationError(_("Unknown status."), {"status": _("Not a valid status.")})
     if survey.status != status:
         audit.record(

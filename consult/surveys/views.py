@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core.i18n import localized
 from consult.errors import DomainError, NotFound, ValidationError
 from consult.extensions import db
 from consult.policy import queries as policy_queries
@@ -13,6 +16,8 @@ from consult.policy.permissions import can_see_drafts
 from consult.surveys import permissions, queries, services
 from consult.surveys.answers import validate_answers
 from consult.surveys.forms import form_values, parse_form
+from consult.surveys.models import Question
+from consult.surveys.types import NO_OPINION
 
 bp = Blueprint("surveys", __name__)
 
@@ -99,15 +104,13 @@ def answer(policy: str, section: str):
     )
 
 
-def condition_label(target, condition) -> str:
+def condition_label(target: Question, condition: dict[str, Any]) -> str:
     """How a condition's expected answer reads to a person (the option label, not its key)."""
-    from consult.core.i18n import localized
-
     expected = condition.get("includes", condition.get("equals"))
-    for item in target.config.get("options") or []:
+    for item in target.question_type.items(target):
         if item["key"] == expected:
             return localized(item["label"])
-    if expected == "no-opinion":
+    if expected == NO_OPINION:
         return _("No opinion")
     return str(expected)
 

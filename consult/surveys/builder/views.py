@@ -13,7 +13,6 @@ from consult.surveys import permissions, queries, services
 from consult.surveys.builder import services as builder
 from consult.surveys.builder.forms import (
     STATUS_LABELS,
-    TYPE_LABELS,
     ActionForm,
     AddQuestionForm,
     MoveForm,
@@ -23,6 +22,7 @@ from consult.surveys.builder.forms import (
     SurveySettingsForm,
 )
 from consult.surveys.models import Survey
+from consult.surveys.types import TYPES
 
 bp = Blueprint("survey_builder", __name__, url_prefix="/admin/surveys")
 
@@ -131,7 +131,7 @@ def _question_page(survey, form, question=None, status=200):
         policy=survey.section.policy,
         form=form,
         question=question,
-        qtype=form.type.data,
+        question_type=form.question_type,
         responses=services.count_responses(survey.id),
     ), status
 
@@ -159,7 +159,7 @@ def _save_question(survey: Survey, form: QuestionForm, question=None):
 def new_question(survey_id: int):
     survey = _load(survey_id)
     qtype = request.args.get("type", "likert")
-    if qtype not in TYPE_LABELS:
+    if qtype not in TYPES:
         raise NotFound(_("There is no such type of question."))
     form = QuestionForm(data={"type": qtype}, earlier=list(survey.questions))
     return _save_question(survey, form)
@@ -243,7 +243,8 @@ def preview(survey_id: int):
 
 @bp.context_processor
 def builder_labels():
-    return {"type_labels": TYPE_LABELS, "status_labels": STATUS_LABELS}
+    type_labels = {code: qtype.label for code, qtype in TYPES.items()}
+    return {"type_labels": type_labels, "status_labels": STATUS_LABELS}
 
 
 @bp.app_context_processor
