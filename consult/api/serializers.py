@@ -7,7 +7,6 @@ from typing import Any
 from consult.comments.models import Comment
 from consult.core.i18n import localized
 from consult.policy.models import Policy, Section
-from consult.surveys.models import Question, Survey, SurveyResponse
 
 
 def _date(value: Any) -> str | None:
@@ -70,41 +69,3 @@ def comment(item: Comment, include_status: bool = False) -> dict[str, Any]:
         data["status"] = item.status
         data["body"] = item.body
     return data
-
-
-def question(item: Question, lang: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "key": item.key,
-        "type": item.type,
-        "prompt": localized(item.prompt, lang),
-        "help": localized(item.help, lang) or None,
-        "required": item.required,
-        **item.question_type.serialize(item, lang),
-    }
-    if item.condition:
-        data["condition"] = item.condition
-    return data
-
-
-def survey(item: Survey, lang: str) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "key": item.key,
-        "section": item.section.slug,
-        "title": localized(item.title, lang),
-        "intro": localized(item.intro, lang) or None,
-        "status": item.status,
-        "anonymous": item.anonymous,
-        "questions": [question(q, lang) for q in item.questions],
-    }
-
-
-def survey_response(item: SurveyResponse) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "survey": item.survey_id,
-        "version": item.version,
-        "answers": item.answers,
-        "created_at": item.created_at.isoformat(),
-        "updated_at": item.updated_at.isoformat(),
-    }

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.i18n import localized
+from consult.core.transaction import transaction
 from consult.errors import DomainError, NotFound, ValidationError
-from consult.extensions import db
 from consult.policy import queries as policy_queries
 from consult.policy.permissions import can_see_drafts
 from consult.surveys import permissions, queries, services
@@ -37,7 +38,7 @@ def _render(page, survey, response, values, errors, status=200, message=None):
         values=values,
         errors=errors,
         message=message,
-        accepting=services.accepting_responses(survey),
+        accepting=queries.is_accepting_responses(survey),
         results=queries.survey_results(survey)
         if permissions.can_see_results(current_user, survey, answered)
         else None,
@@ -45,14 +46,15 @@ def _render(page, survey, response, values, errors, status=200, message=None):
 
 
 @bp.route("/policies/<policy>/sections/<section>/survey", methods=["GET", "POST"])
-def answer(policy: str, section: str):
+def answer(policy: str, section: str) -> ResponseReturnValue:
+    """Show the survey (and one's answers and the results); save a first or changed response."""
     drafts = can_see_drafts(current_user)
     page = policy_queries.get_section_page(policy, section, include_drafts=drafts)
     survey = queries.get_section_survey(page.section, include_drafts=drafts)
     if survey is None:
         raise NotFound(_("This section has no survey."))
     participant = current_user.participant if current_user.is_authenticated else None
-    response = services.get_response(survey, participant.id) if participant else None
+    response = queries.get_response(survey, participant.id) if participant else None
     if request.method == "GET":
         values = form_values(survey.questions, response.answers) if response else {}
         return _render(page, survey, response, values, {})
@@ -70,20 +72,18 @@ def answer(policy: str, section: str):
             errors = {**exc.fields, **errors}
     else:
         try:
-            if response is None:
-                services.submit_response(survey, participant, answers)
-            else:
-                services.change_response(survey, participant, answers)
-            db.session.commit()
+            with transaction():
+                if response is None:
+                    services.submit_response(survey, participant, answers)
+                else:
+                    services.change_response(survey, participant, answers)
         except DomainError as exc:
-            db.session.rollback()
-            errors = dict(exc.fields)
             return _render(
                 page,
                 survey,
                 response,
                 request.form.to_dict(flat=False),
-                errors,
+                dict(exc.fields),
                 exc.status,
                 exc.message,
             )

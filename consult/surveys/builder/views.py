@@ -6,10 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.forms import commit_or_error, error_status
+from consult.core.forms import error_status
+from consult.core.transaction import form_transaction, transaction
 from consult.errors import DomainError, NotFound, PermissionDenied
-from consult.extensions import db, login_manager
-from consult.surveys import permissions, queries, services
+from consult.extensions import login_manager
+from consult.surveys import permissions, queries
 from consult.surveys.builder import services as builder
 from consult.surveys.builder.forms import (
     STATUS_LABELS,
@@ -48,7 +49,7 @@ def new():
     form = NewSurveyForm()
     status = 0
     if form.validate_on_submit():
-        survey, status = commit_or_error(
+        survey, status = form_transaction(
             form,
             lambda: builder.create_survey(
                 current_user,
@@ -85,7 +86,7 @@ def _survey_page(survey: Survey, form=None, status: int = 200, message: str | No
         section=survey.section,
         policy=survey.section.policy,
         questions=list(survey.questions),
-        responses=services.count_responses(survey.id),
+        responses=queries.count_responses(survey.id),
         form=form,
         add_form=AddQuestionForm(formdata=None),
         message=message,
@@ -104,7 +105,7 @@ def edit(survey_id: int):
     form = SurveySettingsForm()
     status = 0
     if form.validate_on_submit():
-        changes, status = commit_or_error(
+        changes, status = form_transaction(
             form,
             lambda: builder.update_survey_settings(
                 current_user,
@@ -132,7 +133,7 @@ def _question_page(survey, form, question=None, status=200):
         form=form,
         question=question,
         question_type=form.question_type,
-        responses=services.count_responses(survey.id),
+        responses=queries.count_responses(survey.id),
     ), status
 
 
@@ -141,12 +142,11 @@ def _save_question(survey: Survey, form: QuestionForm, question=None):
     status = 200
     if form.validate_on_submit():
         try:
-            saved = builder.save_question(
-                current_user, survey, form.raw_question(question), editing=question
-            )
-            db.session.commit()
+            with transaction():
+                saved = builder.save_question(
+                    current_user, survey, form.raw_question(question), editing=question
+                )
         except DomainError as exc:
-            db.session.rollback()
             form.apply_error(exc)
             status = exc.status
         else:
@@ -181,10 +181,9 @@ def _act(survey_id: int, form, action, success: str):
         abort(400)
     survey = _load(survey_id)
     try:
-        action(survey)
-        db.session.commit()
+        with transaction():
+            action(survey)
     except DomainError as exc:
-        db.session.rollback()
         return _survey_page(_load(survey_id), status=exc.status, message=exc.message)
     flash(success)
     return redirect(url_for(".edit", survey_id=survey_id, _anchor="questions"))
