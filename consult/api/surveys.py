@@ -65,8 +65,13 @@ def my_response(survey_id: int):
 
 @bp.get("/surveys/<int:survey_id>/results")
 def results(survey_id: int):
-    """Public when the survey shares its results; moderators and admins always."""
+    """As on the survey page: respondents after answering, everyone once closed; staff always.
+
+    Without a token nobody has answered, so an open survey's results stay hidden.
+    """
     survey = queries.get_survey(survey_id)
-    if not permissions.can_see_results(bearer_user(), survey, has_answered=True):
+    user = bearer_user()
+    answered = user is not None and queries.has_answered(survey, user.participant_id)
+    if not permissions.can_see_results(user, survey, has_answered=answered):
         raise PermissionDenied("This survey does not publish its results.")
     return jsonify(queries.survey_results(survey))

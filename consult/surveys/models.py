@@ -49,7 +49,8 @@ class Survey(TimestampMixin, db.Model):
     intro: Mapped[dict[str, str] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # Respondents see the results after answering; the API shows them to everyone.
+    # Respondents see the results after answering (on the page and in the API); everyone
+    # once the survey is closed; moderators and admins always.
     show_results: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # Set when the survey came from a policy file: reloads may update it; the builder may not
     # remove it. Builder-made surveys have no source.

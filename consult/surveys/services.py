@@ -19,7 +19,7 @@ from consult.core.vocab import CHANNELS
 from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Policy, Section
-from consult.surveys import queries
+from consult.surveys import permissions, queries
 from consult.surveys.answers import answer_rows, validate_answers
 from consult.surveys.definitions import QuestionDef, SurveyDef
 from consult.surveys.models import (
@@ -206,14 +206,16 @@ def sync_section_surveys(
 # --- answering -------------------------------------------------------------------------
 
 
-def _check_can_answer(survey: Survey, participant: Participant) -> None:
+def _authorize_answer(survey: Survey, participant: Participant) -> None:
+    """Refuse with the reason a person can act on; hearing attendees have no account."""
     if not queries.is_accepting_responses(survey):
         raise PermissionDenied(_("This survey is not taking responses now."))
     user = participant.user
-    if user is not None and user.is_banned:
-        raise PermissionDenied(_("Your account is suspended from taking part."))
-    if user is not None and not user.is_confirmed:
+    if user is None or permissions.can_answer(user, survey):
+        return
+    if not user.is_banned and not user.is_confirmed:
         raise PermissionDenied(_("Confirm your email address first: open the link we sent you."))
+    raise PermissionDenied(_("Your account is suspended from taking part."))
 
 
 def _write_answers(response: SurveyResponse, survey: Survey, answers: dict[str, Any]) -> None:
@@ -235,7 +237,7 @@ def submit_response(
     The unique respondent key decides between two concurrent first responses, so a person
     has one response per survey even when they press the button twice.
     """
-    _check_can_answer(survey, participant)
+    _authorize_answer(survey, participant)
     if channel not in CHANNELS:
         raise ValidationError(_("Unknown channel."), {"channel": _("Not a valid channel.")})
     answers = validate_answers(survey.questions, raw)
@@ -274,7 +276,7 @@ def change_response(survey: Survey, participant: Participant, raw: Any) -> Surve
 
     The record is permanent: what a person answered first stays in the revisions.
     """
-    _check_can_answer(survey, participant)
+    _authorize_answer(survey, participant)
     response = queries.get_response(survey, participant.id)
     if response is None:
         raise NotFound(_("You have not answered this survey yet."))

@@ -16,9 +16,10 @@ from consult.policy import queries as policy_queries
 from consult.policy.permissions import can_see_drafts
 from consult.surveys import permissions, queries, services
 from consult.surveys.answers import validate_answers
+from consult.surveys.builder.forms import STATUS_LABELS
 from consult.surveys.forms import form_values, parse_form
 from consult.surveys.models import Question
-from consult.surveys.types import NO_OPINION
+from consult.surveys.types import NO_OPINION, TYPES
 
 bp = Blueprint("surveys", __name__)
 
@@ -116,8 +117,14 @@ def condition_label(target: Question, condition: dict[str, Any]) -> str:
 
 
 @bp.app_context_processor
-def survey_helpers():
+def survey_context() -> dict[str, Any]:
+    """The surveys domain's one template context: its predicates, labels and types.
+
+    App-wide, because base.html shows the builder link to those who may build surveys.
+    """
     return {
+        "survey_perms": permissions,
+        "can_build_surveys": permissions.can_build_surveys,
         "scale_labels": {
             1: _("strongly disagree"),
             2: _("disagree"),
@@ -126,4 +133,6 @@ def survey_helpers():
             5: _("strongly agree"),
         },
         "condition_label": condition_label,
+        "type_labels": {code: qtype.label for code, qtype in TYPES.items()},
+        "status_labels": STATUS_LABELS,
     }

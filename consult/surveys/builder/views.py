@@ -13,7 +13,6 @@ from consult.extensions import login_manager
 from consult.surveys import permissions, queries
 from consult.surveys.builder import services as builder
 from consult.surveys.builder.forms import (
-    STATUS_LABELS,
     ActionForm,
     AddQuestionForm,
     MoveForm,
@@ -238,15 +237,3 @@ def preview(survey_id: int):
         policy=survey.section.policy,
         questions=list(survey.questions),
     )
-
-
-@bp.context_processor
-def builder_labels():
-    type_labels = {code: qtype.label for code, qtype in TYPES.items()}
-    return {"type_labels": type_labels, "status_labels": STATUS_LABELS}
-
-
-@bp.app_context_processor
-def builder_helpers():
-    """For the header link to the builder (base.html)."""
-    return {"can_build_surveys": permissions.can_build_surveys}
