@@ -164,11 +164,14 @@ def parse_section_surveys(
 ) -> tuple[SurveyDef, ...]:
     """The `[[sections.surveys]]` of one section (the policy loader's section-table hook).
 
-    `state` is shared by every section of the file, so a survey key is unique per policy.
+    A section has at most one survey. `state` is shared by every section of the file, so a
+    survey key is unique per policy.
     """
     seen: set[str] = state.setdefault("keys", set())
     surveys: list[SurveyDef] = []
     for k, raw in enumerate(tables):
+        if k > 0:  # the section page links to its survey: a unique constraint holds it
+            c.fail(f"{where}[{k}]", "a section has at most one survey")
         survey = parse_survey(c, raw, f"{where}[{k}]", objectives)
         if survey is not None:
             if survey.key in seen:

@@ -28,7 +28,7 @@ from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.core.vocab import AGE_BANDS, CHANNELS, GENDERS, PROVINCES, STAKEHOLDER_GROUPS, sql_in
 from consult.extensions import db
 from consult.policy.models import Section
-from consult.surveys.types import QUESTION_TYPES, QuestionType, get_type
+from consult.surveys.types import NO_OPINION, QUESTION_TYPES, QuestionType, get_type
 
 # The one list of survey statuses: the CHECK constraint, the file format and the builder.
 SURVEY_STATUSES = ("draft", "open", "closed")
@@ -38,12 +38,14 @@ class Survey(TimestampMixin, db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
         UniqueConstraint("policy_id", "key"),
+        # One survey per section: the section page links to "the" survey of the section.
+        UniqueConstraint("section_id"),
         CheckConstraint(f"status IN ({sql_in(SURVEY_STATUSES)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False, index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False)
     key: Mapped[str] = mapped_column(String(80), nullable=False)
     title: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False)
     intro: Mapped[dict[str, str] | None] = mapped_column(JSON)
@@ -159,16 +161,45 @@ class SurveyResponseRevision(TimestampMixin, db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
+def _set(column: str) -> str:
+    return f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
+
+
 class Answer(db.Model):
     """One atomic value of a response, shaped for aggregation in SQL.
 
     likert: value_int 1–5 or value_text "no-opinion"; matrix: one row per item_key (row);
     single: item_key; multiple: one row per chosen item_key; ranking: one row per ranked
     item_key with value_int = its rank (1 = top); text: value_text; number: value_num.
+
+    The CHECK constraints hold what is true of every type's rows (a row does not know its
+    question's type): at most one value, something stored, integers from 1, an integer
+    without an item is a rating of 1 to 5, an item carries no number and no text but the
+    no-opinion mark.
     """
 
     __tablename__ = "survey_answers"
-    __table_args__ = (Index("ix_survey_answers_question_item", "question_id", "item_key"),)
+    __table_args__ = (
+        Index("ix_survey_answers_question_item", "question_id", "item_key"),
+        CheckConstraint(
+            f"{_set('value_int')} + {_set('value_num')} + {_set('value_text')} <= 1",
+            name="one_value",
+        ),
+        CheckConstraint(
+            "item_key IS NOT NULL OR value_int IS NOT NULL OR value_num IS NOT NULL"
+            " OR value_text IS NOT NULL",
+            name="not_empty",
+        ),
+        CheckConstraint("value_int IS NULL OR value_int >= 1", name="value_int_positive"),
+        CheckConstraint(
+            "item_key IS NOT NULL OR value_int IS NULL OR value_int <= 5", name="rating_range"
+        ),
+        CheckConstraint(
+            f"item_key IS NULL OR value_text IS NULL OR value_text = '{NO_OPINION}'",
+            name="item_text",
+        ),
+        CheckConstraint("item_key IS NULL OR value_num IS NULL", name="item_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(

@@ -41,14 +41,14 @@ def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Su
 
 
 def get_section_survey(section: Section, include_drafts: bool = False) -> Survey | None:
-    """The survey of a section, if any (the builder allows one per section).
+    """The survey of a section, if any (a unique constraint allows one per section).
 
     Drafts are only for administrators, so other readers see no survey until it opens.
     """
-    stmt = select(Survey).where(Survey.section_id == section.id).order_by(Survey.id)
+    stmt = select(Survey).where(Survey.section_id == section.id)
     if not include_drafts:
         stmt = stmt.where(Survey.status != "draft")
-    return db.session.scalars(stmt.limit(1)).first()
+    return db.session.scalar(stmt)
 
 
 def get_policy_survey(policy_id: int, key: str) -> Survey | None:

@@ -156,6 +156,8 @@ def sync_section_surveys(
     """
     for sdef in defs:
         survey = queries.get_policy_survey(policy.id, sdef.key)
+        if survey is None or survey.section_id != section.id:
+            _check_section_free(section, survey)
         if survey is None:
             survey = Survey(
                 policy_id=policy.id,
@@ -201,6 +203,16 @@ def sync_section_surveys(
                 retire_question(survey, question, has_responses, changes)
         db.session.flush()
         db.session.expire(survey, ["questions"])
+
+
+def _check_section_free(section: Section, moving: Survey | None) -> None:
+    """One survey per section (a unique constraint): say which survey holds the section."""
+    holder = queries.get_section_survey(section, include_drafts=True)
+    if holder is not None and holder is not moving:
+        raise Conflict(
+            _("This section already has a survey."),
+            {f"sections.{section.slug}": f"survey {holder.key}"},
+        )
 
 
 # --- answering -------------------------------------------------------------------------
