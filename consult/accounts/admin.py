@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from consult.accounts import forms, permissions, queries, services
 from consult.accounts.models import User
-from consult.core.forms import commit_or_error
 from consult.core.params import choice_arg, int_arg
+from consult.core.transaction import form_transaction
 from consult.core.vocab import ROLES, label
 from consult.errors import NotFound, PermissionDenied
 from consult.extensions import db, login_manager
@@ -58,7 +58,7 @@ def change_role(user_id: int):
     user = _user(user_id)
     form = forms.RoleForm(prefix=f"u{user.id}")
     if form.validate_on_submit():
-        _done, status = commit_or_error(
+        _done, status = form_transaction(
             form, lambda: services.set_role(user, form.role.data, actor_id=current_user.id)
         )
         if status:
@@ -81,7 +81,7 @@ def clear_login_limits(user_id: int):
     user = _user(user_id)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        commit_or_error(
+        form_transaction(
             form,
             lambda: services.clear_login_limits(user, actor_id=current_user.id, via="admin"),
         )

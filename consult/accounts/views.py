@@ -18,10 +18,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.accounts import forms, services, throttle
-from consult.core.forms import commit_or_error
 from consult.core.i18n import is_local_url
 from consult.core.mail import send_mail
-from consult.core.transaction import flash_transaction, transaction
+from consult.core.transaction import flash_transaction, form_transaction, transaction
 from consult.core.urls import external_url
 from consult.extensions import limiter
 
@@ -39,7 +38,7 @@ def register():
         return redirect(url_for("accounts.account"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        registration, _status = commit_or_error(
+        registration, _status = form_transaction(
             form,
             lambda: services.request_registration(
                 form.email.data,
@@ -96,7 +95,7 @@ def confirm(token: str):
     """Show a button, confirm on POST: mail scanners that open links confirm nothing."""
     form = forms.ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        user, status = commit_or_error(form, lambda: services.confirm_email(token))
+        user, status = form_transaction(form, lambda: services.confirm_email(token))
         if user is not None:
             login_user(user)
             flash(_("Your email address is confirmed. Welcome, %(name)s.", name=user.display_name))
@@ -170,7 +169,7 @@ def reset_request():
 def reset_password(token: str):
     form = forms.ResetForm()
     if form.validate_on_submit():
-        user, _status = commit_or_error(
+        user, _status = form_transaction(
             form, lambda: services.reset_password(token, form.password.data)
         )
         if user is not None:
@@ -203,7 +202,7 @@ def account():
 def update_profile():
     form = forms.ProfileForm()
     if form.validate_on_submit():
-        _result, status = commit_or_error(
+        _result, status = form_transaction(
             form,
             lambda: services.update_profile(
                 current_user, form.display_name.data, form.profile_data()
@@ -220,7 +219,7 @@ def update_profile():
 def change_password():
     form = forms.PasswordChangeForm()
     if form.validate_on_submit():
-        _result, status = commit_or_error(
+        _result, status = form_transaction(
             form,
             lambda: services.change_password(
                 current_user, form.current_password.data, form.new_password.data
@@ -246,7 +245,7 @@ def change_password():
 def create_token():
     form = forms.TokenForm()
     if form.validate_on_submit():
-        new, _status = commit_or_error(
+        new, _status = form_transaction(
             form, lambda: services.create_api_token(current_user, form.name.data)
         )
         if new is not None:
@@ -280,7 +279,7 @@ def download_data():
 def delete_account():
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
-        _result, status = commit_or_error(
+        _result, status = form_transaction(
             form, lambda: services.delete_account(current_user, form.password.data)
         )
         if not status:

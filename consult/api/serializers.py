@@ -8,7 +8,6 @@ from consult.comments.models import Comment
 from consult.comments.serializers import comment_json
 from consult.core.i18n import localized
 from consult.policy.models import Policy, Section
-from consult.surveys.models import Question, Survey, SurveyResponse
 
 
 def _date(value: Any) -> str | None:
@@ -59,54 +58,3 @@ def policy_detail(policy: Policy, lang: str) -> dict[str, Any]:
 def comment(item: Comment, include_status: bool = False) -> dict[str, Any]:
     """A comment as CONTRACT §5 shows it: the comments domain's one serializer."""
     return comment_json(item, private=include_status)
-
-
-def question(item: Question, lang: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "key": item.key,
-        "type": item.type,
-        "prompt": localized(item.prompt, lang),
-        "help": localized(item.help, lang) or None,
-        "required": item.required,
-    }
-    cfg = item.config
-    if item.type in ("single", "multiple", "ranking"):
-        data["options"] = [
-            {"key": o["key"], "label": localized(o["label"], lang)} for o in cfg["options"]
-        ]
-    if item.type == "matrix":
-        data["rows"] = [
-            {"key": r["key"], "label": localized(r["label"], lang)} for r in cfg["rows"]
-        ]
-    if item.type in ("likert", "matrix"):
-        data["scale"] = {"min": 1, "max": 5, "no_opinion": bool(cfg.get("no_opinion"))}
-    for name in ("min_select", "max_select", "top_n", "max_length", "min", "max", "integer"):
-        if cfg.get(name) is not None:
-            data[name] = cfg[name]
-    if item.condition:
-        data["condition"] = item.condition
-    return data
-
-
-def survey(item: Survey, lang: str) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "key": item.key,
-        "section": item.section.slug,
-        "title": localized(item.title, lang),
-        "intro": localized(item.intro, lang) or None,
-        "status": item.status,
-        "anonymous": item.anonymous,
-        "questions": [question(q, lang) for q in item.questions],
-    }
-
-
-def survey_response(item: SurveyResponse) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "survey": item.survey_id,
-        "version": item.version,
-        "answers": item.answers,
-        "created_at": item.created_at.isoformat(),
-        "updated_at": item.updated_at.isoformat(),
-    }

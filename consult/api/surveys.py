@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from consult.api import serializers
 from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
 from consult.api.requests import json_body, language
+from consult.core.transaction import write
 from consult.errors import NotFound, PermissionDenied
-from consult.extensions import db
 from consult.policy import queries as policy_queries
-from consult.surveys import permissions, queries, services
+from consult.surveys import permissions, queries, serializers, services
 
 
 @bp.get("/policies/<policy>/surveys")
@@ -29,45 +28,50 @@ def get_survey(survey_id: int):
 
 
 @bp.post("/surveys/<int:survey_id>/responses")
+@write
 @token_required
 def submit_response(survey_id: int):
     survey = queries.get_survey(survey_id)
     data = json_body(allowed={"answers"})
     response = services.submit_response(survey, g.api_user.participant, data.get("answers"))
-    db.session.commit()
-    return jsonify(serializers.survey_response(response)), 201
+    return jsonify(serializers.response(response)), 201
 
 
 @bp.put("/surveys/<int:survey_id>/responses")
+@write
 @token_required
 def replace_response(survey_id: int):
     """Change one's response (a new revision); creates it when there is none yet."""
     survey = queries.get_survey(survey_id)
     data = json_body(allowed={"answers"})
     participant = g.api_user.participant
-    existing = services.get_response(survey, participant.id)
+    existing = queries.get_response(survey, participant.id)
     if existing is None:
         response = services.submit_response(survey, participant, data.get("answers"))
     else:
         response = services.change_response(survey, participant, data.get("answers"))
-    db.session.commit()
-    return jsonify(serializers.survey_response(response)), 201 if existing is None else 200
+    return jsonify(serializers.response(response)), 201 if existing is None else 200
 
 
 @bp.get("/surveys/<int:survey_id>/responses/mine")
 @token_required
 def my_response(survey_id: int):
     survey = queries.get_survey(survey_id)
-    response = services.get_response(survey, g.api_user.participant_id)
+    response = queries.get_response(survey, g.api_user.participant_id)
     if response is None:
         raise NotFound("You have not answered this survey.")
-    return jsonify(serializers.survey_response(response))
+    return jsonify(serializers.response(response))
 
 
 @bp.get("/surveys/<int:survey_id>/results")
 def results(survey_id: int):
-    """Public when the survey shares its results; moderators and admins always."""
+    """As on the survey page: respondents after answering, everyone once closed; staff always.
+
+    Without a token nobody has answered, so an open survey's results stay hidden.
+    """
     survey = queries.get_survey(survey_id)
-    if not permissions.can_see_results(bearer_user(), survey, has_answered=True):
+    user = bearer_user()
+    answered = user is not None and queries.has_answered(survey, user.participant_id)
+    if not permissions.can_see_results(user, survey, has_answered=answered):
         raise PermissionDenied("This survey does not publish its results.")
     return jsonify(queries.survey_results(survey))

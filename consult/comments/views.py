@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from consult.comments import forms, permissions, queries, services
 from consult.comments.limits import posting_limit
 from consult.comments.models import Comment
-from consult.core.forms import commit_or_error, error_status
+from consult.core.forms import error_status
 from consult.core.sanitize import render_markdown
-from consult.core.transaction import flash_transaction, transaction
+from consult.core.transaction import flash_transaction, form_transaction, transaction
 from consult.errors import PermissionDenied
 from consult.policy import queries as policy_queries
 from consult.policy.views import render_section_page
@@ -44,7 +44,7 @@ def create(policy: str, section: str):
             return render_section_page(
                 policy, section, comments={"form": form, "preview_html": preview}
             )
-        result, status = commit_or_error(
+        result, status = form_transaction(
             form,
             lambda: services.post_comment(
                 current_user,
@@ -92,7 +92,7 @@ def reply(comment_id: int):
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            result, status = commit_or_error(
+            result, status = form_transaction(
                 form,
                 lambda: services.post_comment(
                     current_user,
@@ -123,7 +123,7 @@ def edit(comment_id: int):
     form = forms.EditForm(obj=comment if request.method == "GET" else None)
     status = 0
     if form.validate_on_submit():
-        edited, status = commit_or_error(
+        edited, status = form_transaction(
             form,
             lambda: services.edit_comment(
                 current_user, comment, form.body.data, form.stance.data or None
@@ -190,7 +190,7 @@ def flag(comment_id: int):
     form = forms.FlagForm()
     status = 0
     if form.validate_on_submit():
-        flagged, status = commit_or_error(
+        flagged, status = form_transaction(
             form,
             lambda: services.flag_comment(current_user, comment, form.reason.data, form.note.data),
         )

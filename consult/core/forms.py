@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TypeVar
 
 from flask_wtf import FlaskForm
@@ -28,13 +27,6 @@ def apply_domain_error(form: FlaskForm, exc: DomainError) -> None:
 def select_choices(kind: str) -> list[SelectChoice]:
     """Options for a vocabulary select, in vocabulary order, with translatable labels."""
     return [SelectChoice(code, label) for code, label in choices(kind)]
-
-
-def commit_or_error(form: FlaskForm, action: Callable[[], T]) -> tuple[T | None, int]:
-    """The form edge of `core.transaction` (kept as the name the views use)."""
-    from consult.core.transaction import form_transaction
-
-    return form_transaction(form, action)
 
 
 def error_status(form: FlaskForm, status: int = 0) -> int:

@@ -13,29 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from consult.core.datafile import SLUG_RE, Checker, Text
+from consult.surveys.models import SURVEY_STATUSES
+from consult.surveys.types import QUESTION_TYPES, TYPES, QuestionType, get_type
 
 QUESTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-ITEM_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-QUESTION_TYPES = ("likert", "matrix", "single", "multiple", "ranking", "text", "number")
-SURVEY_STATUSES = ("draft", "open", "closed")
 SURVEY_FIELDS = {"key", "title", "intro", "status", "anonymous", "show_results", "questions"}
 COMMON_FIELDS = {"key", "type", "prompt", "help", "required", "condition"}
-TYPE_FIELDS: dict[str, set[str]] = {
-    "likert": {"no_opinion"},
-    "matrix": {"rows", "no_opinion"},
-    "single": {"options"},
-    "multiple": {"options", "min_select", "max_select"},
-    "ranking": {"options", "top_n"},
-    "text": {"max_length"},
-    "number": {"min", "max", "integer"},
-}
-DEFAULT_TEXT_LENGTH = 2000
-MAX_TEXT_LENGTH = 10_000
-OBJECTIVES = "objectives"  # shorthand: one item per objective of the section, keyed by its key
 
 
 @dataclass(frozen=True)
 class QuestionDef:
+    """A parsed question: what `services.apply_question` stores."""
+
     key: str
     type: str
     prompt: Text
@@ -44,16 +33,23 @@ class QuestionDef:
     config: dict[str, Any]
     condition: dict[str, Any] | None
 
+    @property
+    def question_type(self) -> QuestionType:
+        return get_type(self.type)
+
     def item_keys(self) -> list[str]:
-        return [item["key"] for item in self.config.get("options") or self.config.get("rows") or []]
+        """The keys of the question's options or rows."""
+        return self.question_type.item_keys(self)
 
     def signature(self) -> tuple:
         """What an answer means: it may not change once responses exist (wording may)."""
-        return structure_signature(self.type, self.config)
+        return self.question_type.signature(self)
 
 
 @dataclass(frozen=True)
 class SurveyDef:
+    """A parsed survey with its questions, in order."""
+
     key: str
     title: Text
     intro: Text | None
@@ -63,48 +59,6 @@ class SurveyDef:
     questions: tuple[QuestionDef, ...]
 
 
-def structure_signature(qtype: str, config: dict[str, Any]) -> tuple:
-    items = tuple(sorted(i["key"] for i in config.get("options") or config.get("rows") or []))
-    return (
-        qtype,
-        items,
-        bool(config.get("no_opinion")),
-        config.get("min"),
-        config.get("max"),
-        bool(config.get("integer")),
-    )
-
-
-def _items(
-    c: Checker, q: dict[str, Any], name: str, where: str, objectives: Sequence[tuple[str, Text]]
-) -> list[dict[str, Any]]:
-    path = f"{where}.{name}"
-    raw = q.get(name)
-    if raw == OBJECTIVES:
-        if not objectives:
-            c.fail(path, "the section has no objectives to list")
-        return [{"key": key, "label": text} for key, text in objectives]
-    if not isinstance(raw, list) or not raw:
-        c.fail(path, f'must be a non-empty list of {{key, label}} tables or "{OBJECTIVES}"')
-        return []
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for i, item in enumerate(raw):
-        ipath = f"{path}[{i}]"
-        if not isinstance(item, dict):
-            c.fail(ipath, "must be a table with key and label")
-            continue
-        c.unknown(item, {"key", "label"}, ipath)
-        key = c.string(item, "key", ipath, ITEM_KEY_RE, "a key of letters, digits, - or _")
-        if key in seen:
-            c.fail(f"{ipath}.key", f"duplicate key {key!r}")
-        seen.add(key or "")
-        label = c.text(item, "label", ipath, required=True)
-        if key and label:
-            items.append({"key": key, "label": label})
-    return items
-
-
 def parse_question(
     c: Checker,
     q: dict[str, Any],
@@ -112,44 +66,24 @@ def parse_question(
     objectives: Sequence[tuple[str, Text]],
     earlier: dict[str, QuestionDef],
 ) -> QuestionDef | None:
+    """Validate one question table; the type checks its own fields.
+
+    `earlier` holds the questions before this one, the only ones a condition may name.
+    """
     key = c.string(q, "key", where, QUESTION_KEY_RE, "a lowercase key such as q1 or ratings")
-    qtype = q.get("type")
-    if qtype not in QUESTION_TYPES:
-        c.fail(f"{where}.type", f"must be one of {', '.join(QUESTION_TYPES)}, got {qtype!r}")
+    code = q.get("type")
+    qtype = TYPES.get(code) if isinstance(code, str) else None
+    if qtype is None:
+        c.fail(f"{where}.type", f"must be one of {', '.join(QUESTION_TYPES)}, got {code!r}")
         return None
-    c.unknown(q, COMMON_FIELDS | TYPE_FIELDS[qtype], where)
+    c.unknown(q, COMMON_FIELDS | set(qtype.fields), where)
     prompt = c.text(q, "prompt", where, required=True)
     help_text = c.text(q, "help", where, required=False)
     required = c.boolean(q, "required", where, default=False)
-    config: dict[str, Any] = {}
-    if qtype in ("likert", "matrix"):
-        config["no_opinion"] = c.boolean(q, "no_opinion", where, default=True)
-    if qtype == "matrix":
-        config["rows"] = _items(c, q, "rows", where, objectives)
-    if qtype in ("single", "multiple", "ranking"):
-        config["options"] = _items(c, q, "options", where, objectives)
-    n_items = len(config.get("options", []))
-    if qtype == "multiple":
-        low = c.integer(q, "min_select", where, 0, max(n_items, 0))
-        high = c.integer(q, "max_select", where, 1, max(n_items, 1))
-        if low is not None and high is not None and low > high:
-            c.fail(f"{where}.min_select", "must not be more than max_select")
-        config["min_select"], config["max_select"] = low, high
-    if qtype == "ranking":
-        config["top_n"] = c.integer(q, "top_n", where, 1, max(n_items, 1))
-    if qtype == "text":
-        config["max_length"] = (
-            c.integer(q, "max_length", where, 1, MAX_TEXT_LENGTH) or DEFAULT_TEXT_LENGTH
-        )
-    if qtype == "number":
-        low, high = c.number(q, "min", where), c.number(q, "max", where)
-        if low is not None and high is not None and low > high:
-            c.fail(f"{where}.min", "must not be more than max")
-        config.update(min=low, max=high, integer=c.boolean(q, "integer", where, default=False))
-
+    config = qtype.parse_config(c, q, where, objectives)
     condition = _condition(c, q.get("condition"), f"{where}.condition", earlier)
     if key and prompt:
-        return QuestionDef(key, qtype, prompt, help_text, required, config, condition)
+        return QuestionDef(key, qtype.code, prompt, help_text, required, config, condition)
     return None
 
 
@@ -170,21 +104,19 @@ def _condition(
     if ("equals" in raw) == ("includes" in raw):
         c.fail(path, "needs exactly one of equals or includes")
         return None
+    kind = target.question_type
     if "includes" in raw:
-        if target.type != "multiple" or raw["includes"] not in target.item_keys():
+        if kind.condition != "includes" or not kind.accepts_condition(target, raw["includes"]):
             c.fail(f"{path}.includes", "must be an option of an earlier multiple-choice question")
             return None
         return {"question": target.key, "includes": raw["includes"]}
     value = raw["equals"]
-    valid = (
-        (target.type == "single" and value in target.item_keys())
-        or (target.type == "likert" and (value in (1, 2, 3, 4, 5) or value == "no-opinion"))
-        or (target.type == "number" and isinstance(value, int | float))
-    )
-    if not valid:
+    if kind.condition != "equals" or not kind.accepts_condition(target, value):
+        answerable = [t.code for t in TYPES.values() if t.condition == "equals"]
         c.fail(
             f"{path}.equals",
-            "must be a possible answer of that (single, likert or number) question",
+            f"must be a possible answer of that ({', '.join(answerable[:-1])} or "
+            f"{answerable[-1]}) question",
         )
         return None
     return {"question": target.key, "equals": value}
@@ -232,11 +164,14 @@ def parse_section_surveys(
 ) -> tuple[SurveyDef, ...]:
     """The `[[sections.surveys]]` of one section (the policy loader's section-table hook).
 
-    `state` is shared by every section of the file, so a survey key is unique per policy.
+    A section has at most one survey. `state` is shared by every section of the file, so a
+    survey key is unique per policy.
     """
     seen: set[str] = state.setdefault("keys", set())
     surveys: list[SurveyDef] = []
     for k, raw in enumerate(tables):
+        if k > 0:  # the section page links to its survey: a unique constraint holds it
+            c.fail(f"{where}[{k}]", "a section has at most one survey")
         survey = parse_survey(c, raw, f"{where}[{k}]", objectives)
         if survey is not None:
             if survey.key in seen:

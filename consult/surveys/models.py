@@ -2,6 +2,7 @@
 
 Answers are stored one row per atomic value (a matrix row, a ranked option, a chosen
 option) so every result is a GROUP BY in SQL, never a Python loop over responses.
+What differs between question types lives in `consult.surveys.types`.
 """
 
 from __future__ import annotations
@@ -27,28 +28,31 @@ from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.core.vocab import AGE_BANDS, CHANNELS, GENDERS, PROVINCES, STAKEHOLDER_GROUPS, sql_in
 from consult.extensions import db
 from consult.policy.models import Section
+from consult.surveys.types import NO_OPINION, QUESTION_TYPES, QuestionType, get_type
 
-QUESTION_TYPES = ("likert", "matrix", "single", "multiple", "ranking", "text", "number")
+# The one list of survey statuses: the CHECK constraint, the file format and the builder.
 SURVEY_STATUSES = ("draft", "open", "closed")
-NO_OPINION = "no-opinion"
 
 
 class Survey(TimestampMixin, db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
         UniqueConstraint("policy_id", "key"),
+        # One survey per section: the section page links to "the" survey of the section.
+        UniqueConstraint("section_id"),
         CheckConstraint(f"status IN ({sql_in(SURVEY_STATUSES)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False, index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False)
     key: Mapped[str] = mapped_column(String(80), nullable=False)
     title: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False)
     intro: Mapped[dict[str, str] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # Respondents see the results after answering; the API shows them to everyone.
+    # Respondents see the results after answering (on the page and in the API); everyone
+    # once the survey is closed; moderators and admins always.
     show_results: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     # Set when the survey came from a policy file: reloads may update it; the builder may not
     # remove it. Builder-made surveys have no source.
@@ -79,13 +83,18 @@ class Question(db.Model):
     help: Mapped[dict[str, str] | None] = mapped_column(JSON)
     required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Type-specific settings: options/rows [{key, label}], no_opinion, min/max selections,
-    # top_n, max_length, number min/max. Validated by consult.surveys.definitions.
+    # top_n, max_length, number min/max. Validated by the type's `parse_config`.
     config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # {"question": key, "equals": value} or {"question": key, "includes": option}
     condition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     survey: Mapped[Survey] = relationship(foreign_keys=[survey_id])
+
+    @property
+    def question_type(self) -> QuestionType:
+        """The registered type that validates, stores, aggregates and shows this question."""
+        return get_type(self.type)
 
 
 class SurveyRevision(TimestampMixin, db.Model):
@@ -152,16 +161,45 @@ class SurveyResponseRevision(TimestampMixin, db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
+def _set(column: str) -> str:
+    return f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
+
+
 class Answer(db.Model):
     """One atomic value of a response, shaped for aggregation in SQL.
 
     likert: value_int 1–5 or value_text "no-opinion"; matrix: one row per item_key (row);
     single: item_key; multiple: one row per chosen item_key; ranking: one row per ranked
     item_key with value_int = its rank (1 = top); text: value_text; number: value_num.
+
+    The CHECK constraints hold what is true of every type's rows (a row does not know its
+    question's type): at most one value, something stored, integers from 1, an integer
+    without an item is a rating of 1 to 5, an item carries no number and no text but the
+    no-opinion mark.
     """
 
     __tablename__ = "survey_answers"
-    __table_args__ = (Index("ix_survey_answers_question_item", "question_id", "item_key"),)
+    __table_args__ = (
+        Index("ix_survey_answers_question_item", "question_id", "item_key"),
+        CheckConstraint(
+            f"{_set('value_int')} + {_set('value_num')} + {_set('value_text')} <= 1",
+            name="one_value",
+        ),
+        CheckConstraint(
+            "item_key IS NOT NULL OR value_int IS NOT NULL OR value_num IS NOT NULL"
+            " OR value_text IS NOT NULL",
+            name="not_empty",
+        ),
+        CheckConstraint("value_int IS NULL OR value_int >= 1", name="value_int_positive"),
+        CheckConstraint(
+            "item_key IS NOT NULL OR value_int IS NULL OR value_int <= 5", name="rating_range"
+        ),
+        CheckConstraint(
+            f"item_key IS NULL OR value_text IS NULL OR value_text = '{NO_OPINION}'",
+            name="item_text",
+        ),
+        CheckConstraint("item_key IS NULL OR value_num IS NULL", name="item_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(
@@ -172,3 +210,11 @@ class Answer(db.Model):
     value_int: Mapped[int | None] = mapped_column(Integer)
     value_num: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(Text)
+
+    def as_row(self) -> dict[str, Any]:
+        """The row as a type's `rows()` gives it (the columns that are set), for exports."""
+        return {
+            name: getattr(self, name)
+            for name in ("item_key", "value_int", "value_num", "value_text")
+            if getattr(self, name) is not None
+        }

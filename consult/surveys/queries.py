@@ -1,28 +1,38 @@
-"""Read side of surveys: what to show, and results computed with GROUP BY in SQL."""
+"""Read side of surveys: what to show, who answered, and results computed in SQL."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from consult.core.datafile import Text
 from consult.errors import NotFound
 from consult.extensions import db
 from consult.policy.models import Policy, Section
-from consult.surveys.models import NO_OPINION, Answer, Question, Survey, SurveyResponse
+from consult.policy.queries import is_accepting_feedback
+from consult.surveys import serializers
+from consult.surveys.models import Answer, Question, Survey, SurveyResponse
+from consult.surveys.types.base import Result
 
 
 def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Survey]:
+    """A policy's surveys in section order, with sections and questions loaded in bulk.
+
+    The API lists every survey with its questions: three queries, whatever their number.
+    """
     stmt = (
         select(Survey)
         .join(Section, Survey.section_id == Section.id)
         .where(Survey.policy_id == policy_id, Section.retired_at.is_(None))
         .order_by(Section.position, Survey.id)
-        # The API lists every survey with its section and questions: load them in bulk.
         .options(contains_eager(Survey.section), selectinload(Survey.questions))
     )
     if not include_drafts:
@@ -31,10 +41,19 @@ def list_policy_surveys(policy_id: int, include_drafts: bool = False) -> list[Su
 
 
 def get_section_survey(section: Section, include_drafts: bool = False) -> Survey | None:
-    stmt = select(Survey).where(Survey.section_id == section.id).order_by(Survey.id)
+    """The survey of a section, if any (a unique constraint allows one per section).
+
+    Drafts are only for administrators, so other readers see no survey until it opens.
+    """
+    stmt = select(Survey).where(Survey.section_id == section.id)
     if not include_drafts:
         stmt = stmt.where(Survey.status != "draft")
-    return db.session.scalars(stmt.limit(1)).first()
+    return db.session.scalar(stmt)
+
+
+def get_policy_survey(policy_id: int, key: str) -> Survey | None:
+    """A policy's survey by its key, drafts included: keys are what files and links name."""
+    return db.session.scalar(select(Survey).where(Survey.policy_id == policy_id, Survey.key == key))
 
 
 def section_panel(page: Any, overrides: dict[str, Any]) -> Any:
@@ -48,6 +67,7 @@ def section_panel(page: Any, overrides: dict[str, Any]) -> Any:
 
 
 def get_survey(survey_id: int, include_drafts: bool = False) -> Survey:
+    """A survey to show, or NotFound: drafts and surveys of unpublished policies stay hidden."""
     survey = db.session.get(Survey, survey_id)
     if (
         survey is None
@@ -59,7 +79,23 @@ def get_survey(survey_id: int, include_drafts: bool = False) -> Survey:
     return survey
 
 
+def is_accepting_responses(survey: Survey) -> bool:
+    """Open surveys take responses while their policy takes feedback; never otherwise."""
+    return survey.status == "open" and is_accepting_feedback(survey.section.policy)
+
+
+def count_responses(survey_id: int) -> int:
+    """How many answered a survey; once any did, its structure is locked."""
+    return (
+        db.session.scalar(
+            select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey_id)
+        )
+        or 0
+    )
+
+
 def count_responses_by_section(policy: Policy) -> dict[int, int]:
+    """Responses per section id of a policy, in one query, for overviews and reports."""
     rows = db.session.execute(
         select(Survey.section_id, func.count(SurveyResponse.id))
         .join(SurveyResponse, SurveyResponse.survey_id == Survey.id)
@@ -69,141 +105,97 @@ def count_responses_by_section(policy: Policy) -> dict[int, int]:
     return dict(rows)
 
 
-def _mean(total: float | None, n: int) -> float | None:
-    return round(total / n, 4) if n and total is not None else None
+# --- questions ----------------------------------------------------------------------------
+
+
+def get_stored_question(survey_id: int, key: str) -> Question | None:
+    """A survey's question by key, retired or not: a reload revives a removed key."""
+    return db.session.scalar(
+        select(Question).where(Question.survey_id == survey_id, Question.key == key)
+    )
+
+
+def list_live_questions(survey_id: int) -> list[Question]:
+    """The questions not retired, read afresh (the `Survey.questions` list may be stale)."""
+    return list(
+        db.session.scalars(
+            select(Question).where(Question.survey_id == survey_id, Question.retired_at.is_(None))
+        )
+    )
+
+
+def get_question(survey: Survey, key: str) -> Question:
+    """A live question of a survey by key, or NotFound (keys are in the builder's URLs)."""
+    for question in survey.questions:
+        if question.key == key:
+            return question
+    raise NotFound(_("This survey has no question %(key)s.", key=key))
+
+
+# --- respondents ----------------------------------------------------------------------------
+
+
+def respondent_key(survey: Survey, participant_id: int) -> str:
+    """The uniqueness key: the participant id, or an HMAC of it for anonymous surveys.
+
+    The HMAC includes the survey id, so anonymous responses cannot be linked across surveys,
+    and it is keyed with the server secret, so the database alone cannot reverse it.
+    """
+    if not survey.anonymous:
+        return f"p:{participant_id}"
+    secret = current_app.config.get("SURVEY_HMAC_KEY") or current_app.config["SECRET_KEY"]
+    digest = hmac.new(
+        secret.encode(), f"survey:{survey.id}:participant:{participant_id}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"a:{digest}"
+
+
+def get_response(survey: Survey, participant_id: int) -> SurveyResponse | None:
+    """A participant's response to a survey, found by the key even when it is anonymous."""
+    return db.session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id,
+            SurveyResponse.respondent_key == respondent_key(survey, participant_id),
+        )
+    )
+
+
+def has_answered(survey: Survey, participant_id: int | None) -> bool:
+    """Whether a participant answered; respondents may see results that others may not yet."""
+    return participant_id is not None and get_response(survey, participant_id) is not None
+
+
+# --- results --------------------------------------------------------------------------------
 
 
 def survey_results(survey: Survey) -> dict[str, Any]:
-    """Per-question results for one survey, in five aggregate queries.
+    """Per-question results for one survey, aggregated in SQL.
 
-    likert and matrix rows: n (ratings 1–5), no_opinion, distribution, mean of 1–5;
-    single and multiple: count per option; ranking: mean rank and Borda score per option
-    (an option ranked r-th of N earns N − r points; unranked earns nothing); text: count
-    of answers; number: n, mean, min, max. `respondents` counts responses that answered.
+    Two queries (responses, respondents per question) and one per question type present,
+    whatever the number of responses: each type says what its results are (see
+    `consult.surveys.types`). `respondents` counts the responses that answered a question.
     """
     questions = list(survey.questions)
-    ids = [q.id for q in questions]
-    total = (
-        db.session.scalar(
-            select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey.id)
-        )
-        or 0
-    )
-    results: dict[str, Any] = {}
-    for q in questions:
-        items = [i["key"] for i in q.config.get("options") or q.config.get("rows") or []]
-        base: dict[str, Any] = {"type": q.type, "respondents": 0}
-        if q.type == "likert":
-            base.update(_empty_scale())
-        elif q.type == "matrix":
-            base["rows"] = {k: _empty_scale() for k in items}
-        elif q.type in ("single", "multiple"):
-            base["counts"] = dict.fromkeys(items, 0)
-        elif q.type == "ranking":
-            base["options"] = {k: {"ranked": 0, "mean_rank": None, "borda": 0} for k in items}
-        elif q.type == "text":
-            base["answers"] = 0
-        elif q.type == "number":
-            base.update(n=0, mean=None, min=None, max=None)
-        results[q.key] = base
-    if ids and total:
-        _aggregate(questions, results)
-    for r in results.values():
-        for scale in [r] if r["type"] == "likert" else r.get("rows", {}).values():
-            scale["mean"] = _mean(scale.pop("_sum"), scale["n"])
-    return {"survey": survey.key, "responses": total, "questions": results}
-
-
-def _aggregate(questions: list[Question], results: dict[str, Any]) -> None:
-    by_id = {q.id: q for q in questions}
-    ids = list(by_id)
-
-    respondents = db.session.execute(
-        select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
-        .where(Answer.question_id.in_(ids))
-        .group_by(Answer.question_id)
-    ).all()
-    for qid, n in respondents:
-        results[by_id[qid].key]["respondents"] = n
-
-    scale_ids = [q.id for q in questions if q.type in ("likert", "matrix", "single", "multiple")]
-    if scale_ids:
-        no_opinion = case((Answer.value_text == NO_OPINION, 1), else_=0)
-        rows = db.session.execute(
-            select(
-                Answer.question_id,
-                Answer.item_key,
-                Answer.value_int,
-                func.max(no_opinion),
-                func.count(),
-            )
-            .where(Answer.question_id.in_(scale_ids))
-            .group_by(Answer.question_id, Answer.item_key, Answer.value_int, no_opinion)
-        ).all()
-        for qid, item, value, is_no_opinion, n in rows:
-            q = by_id[qid]
-            r = results[q.key]
-            if q.type in ("single", "multiple"):
-                r["counts"][item] = r["counts"].get(item, 0) + n
-                continue
-            target = r if q.type == "likert" else r["rows"].setdefault(item, _empty_scale())
-            if is_no_opinion:
-                target["no_opinion"] += n
-            elif value is not None:
-                target["distribution"][str(value)] += n
-                target["n"] += n
-                target["_sum"] += value * n
-
-    ranking_ids = [q.id for q in questions if q.type == "ranking"]
-    if ranking_ids:
-        rows = db.session.execute(
-            select(Answer.question_id, Answer.item_key, func.count(), func.sum(Answer.value_int))
-            .where(Answer.question_id.in_(ranking_ids))
-            .group_by(Answer.question_id, Answer.item_key)
-        ).all()
-        for qid, item, n, rank_sum in rows:
-            q = by_id[qid]
-            n_items = len(q.config.get("options") or [])
-            results[q.key]["options"][item] = {
-                "ranked": n,
-                "mean_rank": _mean(rank_sum, n),
-                "borda": n * n_items - int(rank_sum or 0),
-            }
-
-    other_ids = [q.id for q in questions if q.type in ("text", "number")]
-    if other_ids:
-        rows = db.session.execute(
-            select(
-                Answer.question_id,
-                func.count(Answer.id),
-                func.avg(Answer.value_num),
-                func.min(Answer.value_num),
-                func.max(Answer.value_num),
-            )
-            .where(Answer.question_id.in_(other_ids))
+    total = count_responses(survey.id)
+    results: dict[str, Result] = {
+        q.key: {"type": q.type, "respondents": 0, **q.question_type.empty_result(q)}
+        for q in questions
+    }
+    if questions and total:
+        respondents = db.session.execute(
+            select(Answer.question_id, func.count(func.distinct(Answer.response_id)))
+            .where(Answer.question_id.in_([q.id for q in questions]))
             .group_by(Answer.question_id)
         ).all()
-        for qid, n, avg, low, high in rows:
-            q = by_id[qid]
-            if q.type == "text":
-                results[q.key]["answers"] = n
-            else:
-                results[q.key].update(
-                    n=n,
-                    mean=round(float(avg), 4) if avg is not None else None,
-                    min=low,
-                    max=high,
-                )
-
-
-def _empty_scale() -> dict[str, Any]:
-    return {
-        "n": 0,
-        "no_opinion": 0,
-        "distribution": {str(i): 0 for i in range(1, 6)},
-        "mean": None,
-        "_sum": 0,
-    }
+        keys = {q.id: q.key for q in questions}
+        for qid, n in respondents:
+            results[keys[qid]]["respondents"] = n
+        by_type: dict[str, list[Question]] = defaultdict(list)
+        for q in questions:
+            by_type[q.type].append(q)
+        for same_type in by_type.values():
+            same_type[0].question_type.aggregate(same_type, results)
+    return {"survey": survey.key, "responses": total, "questions": results}
 
 
 def export_for_participant(participant_id: int) -> list[dict[str, Any]]:
@@ -212,8 +204,6 @@ def export_for_participant(participant_id: int) -> list[dict[str, Any]]:
     Anonymous surveys hold no link to the account, so only the fact that a response exists
     is reported (found again through the keyed hash), never which response it is.
     """
-    from consult.surveys.services import respondent_key
-
     out: list[dict[str, Any]] = []
     named = db.session.execute(
         select(SurveyResponse, Survey.key)
@@ -222,16 +212,8 @@ def export_for_participant(participant_id: int) -> list[dict[str, Any]]:
         .order_by(SurveyResponse.id)
     ).all()
     for response, key in named:
-        out.append(
-            {
-                "survey": key,
-                "anonymous": False,
-                "version": response.version,
-                "answers": response.answers,
-                "created_at": response.created_at.isoformat(),
-                "updated_at": response.updated_at.isoformat(),
-            }
-        )
+        # The response as the API shows it, with the survey named by its key.
+        out.append({**serializers.response(response), "survey": key, "anonymous": False})
     anonymous = db.session.scalars(select(Survey).where(Survey.anonymous.is_(True))).all()
     if anonymous:
         keys = {respondent_key(s, participant_id): s.key for s in anonymous}
@@ -304,17 +286,11 @@ def list_builder_overview() -> list[PolicyRow]:
 
 
 def get_section(section_id: int | None) -> Section:
+    """A live section to build a survey for, or NotFound (retired sections take no new one)."""
     section = db.session.get(Section, section_id) if section_id else None
     if section is None or section.retired_at is not None:
         raise NotFound(_("No such section."))
     return section
-
-
-def get_question(survey: Survey, key: str) -> Question:
-    for question in survey.questions:
-        if question.key == key:
-            return question
-    raise NotFound(_("This survey has no question %(key)s.", key=key))
 
 
 def objectives_of(section: Section) -> list[tuple[str, Text]]:

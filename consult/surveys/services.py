@@ -1,14 +1,15 @@
-"""Survey rules: syncing definitions (with the structural lock), answering, changing."""
+"""Survey rules: syncing definitions (with the structural lock), answering, changing.
+
+Functions flush and never commit: the edge that calls them is one transaction
+(`consult.core.transaction`). Reads live in `queries`, permissions in `permissions`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import Participant
@@ -18,10 +19,11 @@ from consult.core.vocab import CHANNELS
 from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Policy, Section
-from consult.policy.queries import is_accepting_feedback
+from consult.surveys import permissions, queries
 from consult.surveys.answers import answer_rows, validate_answers
-from consult.surveys.definitions import QuestionDef, SurveyDef, structure_signature
+from consult.surveys.definitions import QuestionDef, SurveyDef
 from consult.surveys.models import (
+    SURVEY_STATUSES,
     Answer,
     Question,
     Survey,
@@ -35,15 +37,6 @@ class SurveyLocked(Conflict):
     """A change that would alter what existing answers mean."""
 
     code = "survey_locked"
-
-
-def count_responses(survey_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey_id)
-        )
-        or 0
-    )
 
 
 def _revision(
@@ -88,10 +81,12 @@ def apply_question(
     changes: list[str],
     actor_id: int | None = None,
 ) -> Question:
-    """Create or update one question; refuse structural changes once answered."""
-    question = db.session.scalar(
-        select(Question).where(Question.survey_id == survey.id, Question.key == qdef.key)
-    )
+    """Create or update one question; refuse structural changes once answered.
+
+    Files and the builder both store questions here, so one structural lock holds for both:
+    once a survey has responses, a question's type and items keep their meaning.
+    """
+    question = queries.get_stored_question(survey.id, qdef.key)
     if question is None:
         question = Question(
             survey_id=survey.id,
@@ -107,7 +102,7 @@ def apply_question(
         db.session.add(question)
         changes.append(f"survey {survey.key} question {qdef.key} added")
         return question
-    if has_responses and structure_signature(question.type, question.config) != qdef.signature():
+    if has_responses and question.question_type.signature(question) != qdef.signature():
         raise SurveyLocked(
             _(
                 "Survey %(survey)s already has responses: question %(question)s cannot change "
@@ -134,6 +129,7 @@ def apply_question(
 def retire_question(
     survey: Survey, question: Question, has_responses: bool, changes: list[str]
 ) -> None:
+    """Retire a question, never delete it: the record keeps what was asked."""
     if has_responses:
         raise SurveyLocked(
             _(
@@ -154,11 +150,14 @@ def sync_section_surveys(
     changes: list[str],
     actor_id: int | None = None,
 ) -> None:
-    """Upsert the surveys a policy file declares for a section, by survey and question key."""
+    """Upsert the surveys a policy file declares for a section, by survey and question key.
+
+    Keys, not ids, match file entries to rows, so a reload never orphans a response.
+    """
     for sdef in defs:
-        survey = db.session.scalar(
-            select(Survey).where(Survey.policy_id == policy.id, Survey.key == sdef.key)
-        )
+        survey = queries.get_policy_survey(policy.id, sdef.key)
+        if survey is None or survey.section_id != section.id:
+            _check_section_free(section, survey)
         if survey is None:
             survey = Survey(
                 policy_id=policy.id,
@@ -175,7 +174,7 @@ def sync_section_surveys(
             db.session.flush()
             if changes is not None and policy.id is not None:
                 changes.append(f"survey {sdef.key} added")
-        has_responses = count_responses(survey.id) > 0
+        has_responses = queries.count_responses(survey.id) > 0
         if has_responses and (
             survey.anonymous != sdef.anonymous or survey.section_id != section.id
         ):
@@ -199,54 +198,36 @@ def sync_section_surveys(
         wanted = {q.key for q in sdef.questions}
         for position, qdef in enumerate(sdef.questions, start=1):
             apply_question(survey, qdef, position, has_responses, changes, actor_id)
-        for question in db.session.scalars(
-            select(Question).where(Question.survey_id == survey.id, Question.retired_at.is_(None))
-        ):
+        for question in queries.list_live_questions(survey.id):
             if question.key not in wanted:
                 retire_question(survey, question, has_responses, changes)
         db.session.flush()
         db.session.expire(survey, ["questions"])
 
 
+def _check_section_free(section: Section, moving: Survey | None) -> None:
+    """One survey per section (a unique constraint): say which survey holds the section."""
+    holder = queries.get_section_survey(section, include_drafts=True)
+    if holder is not None and holder is not moving:
+        raise Conflict(
+            _("This section already has a survey."),
+            {f"sections.{section.slug}": f"survey {holder.key}"},
+        )
+
+
 # --- answering -------------------------------------------------------------------------
 
 
-def respondent_key(survey: Survey, participant_id: int) -> str:
-    """The uniqueness key: the participant id, or an HMAC of it for anonymous surveys.
-
-    The HMAC includes the survey id, so anonymous responses cannot be linked across surveys,
-    and it is keyed with the server secret, so the database alone cannot reverse it.
-    """
-    if not survey.anonymous:
-        return f"p:{participant_id}"
-    secret = current_app.config.get("SURVEY_HMAC_KEY") or current_app.config["SECRET_KEY"]
-    digest = hmac.new(
-        secret.encode(), f"survey:{survey.id}:participant:{participant_id}".encode(), hashlib.sha256
-    ).hexdigest()
-    return f"a:{digest}"
-
-
-def accepting_responses(survey: Survey) -> bool:
-    return survey.status == "open" and is_accepting_feedback(survey.section.policy)
-
-
-def _check_can_answer(survey: Survey, participant: Participant) -> None:
-    if not accepting_responses(survey):
+def _authorize_answer(survey: Survey, participant: Participant) -> None:
+    """Refuse with the reason a person can act on; hearing attendees have no account."""
+    if not queries.is_accepting_responses(survey):
         raise PermissionDenied(_("This survey is not taking responses now."))
     user = participant.user
-    if user is not None and user.is_banned:
-        raise PermissionDenied(_("Your account is suspended from taking part."))
-    if user is not None and not user.is_confirmed:
+    if user is None or permissions.can_answer(user, survey):
+        return
+    if not user.is_banned and not user.is_confirmed:
         raise PermissionDenied(_("Confirm your email address first: open the link we sent you."))
-
-
-def get_response(survey: Survey, participant_id: int) -> SurveyResponse | None:
-    return db.session.scalar(
-        select(SurveyResponse).where(
-            SurveyResponse.survey_id == survey.id,
-            SurveyResponse.respondent_key == respondent_key(survey, participant_id),
-        )
-    )
+    raise PermissionDenied(_("Your account is suspended from taking part."))
 
 
 def _write_answers(response: SurveyResponse, survey: Survey, answers: dict[str, Any]) -> None:
@@ -263,17 +244,21 @@ def submit_response(
     channel: str = "online",
     hearing_id: int | None = None,
 ) -> SurveyResponse:
-    """Record a participant's first response; a second one is a Conflict (409)."""
-    _check_can_answer(survey, participant)
+    """Record a participant's first response; a second one is a Conflict (409).
+
+    The unique respondent key decides between two concurrent first responses, so a person
+    has one response per survey even when they press the button twice.
+    """
+    _authorize_answer(survey, participant)
     if channel not in CHANNELS:
         raise ValidationError(_("Unknown channel."), {"channel": _("Not a valid channel.")})
     answers = validate_answers(survey.questions, raw)
-    key = respondent_key(survey, participant.id)
+    key = queries.respondent_key(survey, participant.id)
     duplicate = Conflict(
         _("You have already answered this survey. You can change your answers instead."),
         {"survey": _("Already answered.")},
     )
-    if get_response(survey, participant.id) is not None:
+    if queries.get_response(survey, participant.id) is not None:
         raise duplicate
     response = SurveyResponse(
         survey_id=survey.id,
@@ -299,9 +284,12 @@ def submit_response(
 
 
 def change_response(survey: Survey, participant: Participant, raw: Any) -> SurveyResponse:
-    """Replace one's answers while the survey is open; the old ones become a revision."""
-    _check_can_answer(survey, participant)
-    response = get_response(survey, participant.id)
+    """Replace one's answers while the survey is open; the old ones become a revision.
+
+    The record is permanent: what a person answered first stays in the revisions.
+    """
+    _authorize_answer(survey, participant)
+    response = queries.get_response(survey, participant.id)
     if response is None:
         raise NotFound(_("You have not answered this survey yet."))
     answers = validate_answers(survey.questions, raw)
@@ -322,7 +310,8 @@ def change_response(survey: Survey, participant: Participant, raw: Any) -> Surve
 
 
 def set_survey_status(survey: Survey, status: str, actor_id: int | None) -> None:
-    if status not in ("draft", "open", "closed"):
+    """Open, close or return a survey to draft, with an audit entry for the record."""
+    if status not in SURVEY_STATUSES:
         raise ValidationError(_("Unknown status."), {"status": _("Not a valid status.")})
     if survey.status != status:
         audit.record(
@@ -336,7 +325,10 @@ def set_survey_status(survey: Survey, status: str, actor_id: int | None) -> None
 
 
 def definition_of(question: Question) -> dict[str, Any]:
-    """A stored question in the shape a policy file gives it to `parse_question`."""
+    """A stored question in the shape a policy file gives it to `parse_question`.
+
+    The builder re-parses stored questions this way to check that conditions still hold.
+    """
     raw: dict[str, Any] = {
         "key": question.key,
         "type": question.type,

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core.i18n import localized
+from consult.core.transaction import transaction
 from consult.errors import DomainError, NotFound, ValidationError
-from consult.extensions import db
 from consult.policy import queries as policy_queries
 from consult.policy.permissions import can_see_drafts
 from consult.surveys import permissions, queries, services
 from consult.surveys.answers import validate_answers
+from consult.surveys.builder.forms import STATUS_LABELS
 from consult.surveys.forms import form_values, parse_form
+from consult.surveys.models import Question
+from consult.surveys.types import NO_OPINION, TYPES
 
 bp = Blueprint("surveys", __name__)
 
@@ -32,7 +39,7 @@ def _render(page, survey, response, values, errors, status=200, message=None):
         values=values,
         errors=errors,
         message=message,
-        accepting=services.accepting_responses(survey),
+        accepting=queries.is_accepting_responses(survey),
         results=queries.survey_results(survey)
         if permissions.can_see_results(current_user, survey, answered)
         else None,
@@ -40,14 +47,15 @@ def _render(page, survey, response, values, errors, status=200, message=None):
 
 
 @bp.route("/policies/<policy>/sections/<section>/survey", methods=["GET", "POST"])
-def answer(policy: str, section: str):
+def answer(policy: str, section: str) -> ResponseReturnValue:
+    """Show the survey (and one's answers and the results); save a first or changed response."""
     drafts = can_see_drafts(current_user)
     page = policy_queries.get_section_page(policy, section, include_drafts=drafts)
     survey = queries.get_section_survey(page.section, include_drafts=drafts)
     if survey is None:
         raise NotFound(_("This section has no survey."))
     participant = current_user.participant if current_user.is_authenticated else None
-    response = services.get_response(survey, participant.id) if participant else None
+    response = queries.get_response(survey, participant.id) if participant else None
     if request.method == "GET":
         values = form_values(survey.questions, response.answers) if response else {}
         return _render(page, survey, response, values, {})
@@ -65,20 +73,18 @@ def answer(policy: str, section: str):
             errors = {**exc.fields, **errors}
     else:
         try:
-            if response is None:
-                services.submit_response(survey, participant, answers)
-            else:
-                services.change_response(survey, participant, answers)
-            db.session.commit()
+            with transaction():
+                if response is None:
+                    services.submit_response(survey, participant, answers)
+                else:
+                    services.change_response(survey, participant, answers)
         except DomainError as exc:
-            db.session.rollback()
-            errors = dict(exc.fields)
             return _render(
                 page,
                 survey,
                 response,
                 request.form.to_dict(flat=False),
-                errors,
+                dict(exc.fields),
                 exc.status,
                 exc.message,
             )
@@ -99,21 +105,23 @@ def answer(policy: str, section: str):
     )
 
 
-def condition_label(target, condition) -> str:
+def condition_label(target: Question, condition: dict[str, Any]) -> str:
     """How a condition's expected answer reads to a person (the option label, not its key)."""
-    from consult.core.i18n import localized
-
     expected = condition.get("includes", condition.get("equals"))
-    for item in target.config.get("options") or []:
+    for item in target.question_type.items(target):
         if item["key"] == expected:
             return localized(item["label"])
-    if expected == "no-opinion":
+    if expected == NO_OPINION:
         return _("No opinion")
     return str(expected)
 
 
 @bp.app_context_processor
-def survey_helpers():
+def survey_context() -> dict[str, Any]:
+    """The surveys domain's one template context: its predicates, labels and types.
+
+    App-wide, because base.html shows the builder link to those who may build surveys.
+    """
     return {
         "scale_labels": {
             1: _("strongly disagree"),
@@ -123,4 +131,6 @@ def survey_helpers():
             5: _("strongly agree"),
         },
         "condition_label": condition_label,
+        "type_labels": {code: qtype.label for code, qtype in TYPES.items()},
+        "status_labels": STATUS_LABELS,
     }

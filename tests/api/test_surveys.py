@@ -114,15 +114,45 @@ def test_closed_survey_is_403(client, nsp, headers):
     assert response.status_code == 403
 
 
-def test_results_public_when_shared(client, nsp, headers):
+def test_results_403_before_answering_and_200_after(client, nsp, headers):
+    """A survey that shares its results shows them to a respondent once they answered."""
     sid = survey_of().id
+    assert survey_of().show_results and survey_of().status == "open"
+    url = f"/api/v1/surveys/{sid}/results"
+    before = client.get(url, headers=headers)
+    assert before.status_code == 403 and before.json["error"]["code"] == "forbidden"
     client.post(f"/api/v1/surveys/{sid}/responses", json={"answers": GOOD}, headers=headers)
-    body = client.get(f"/api/v1/surveys/{sid}/results").json
+    after = client.get(url, headers=headers)
+    assert after.status_code == 200 and after.json["responses"] == 1
+
+
+def test_results_public_when_shared(client, nsp, headers):
+    """Shared results are public once the survey closes; while open, only respondents see
+    them (as on the survey page), and a survey that does not share them shows nobody."""
+    sid = survey_of().id
+    url = f"/api/v1/surveys/{sid}/results"
+    client.post(f"/api/v1/surveys/{sid}/responses", json={"answers": GOOD}, headers=headers)
+    assert client.get(url).status_code == 403  # without a token nobody has answered
+    survey_of().status = "closed"
+    db.session.commit()
+    body = client.get(url).json
     assert body["responses"] == 1
     assert body["questions"]["ratings"]["rows"]["NC-1"]["distribution"]["4"] == 1
     survey_of().show_results = False
     db.session.commit()
-    assert client.get(f"/api/v1/surveys/{sid}/results").status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.get(url, headers=headers).status_code == 403
+
+
+def test_moderators_always_see_results(client, nsp):
+    moderator = make_user("moderator")
+    token = accounts.create_api_token(moderator, "t").plaintext
+    survey_of().show_results = False
+    db.session.commit()
+    response = client.get(
+        f"/api/v1/surveys/{survey_of().id}/results", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200 and response.json["responses"] == 0
 
 
 def test_draft_surveys_are_not_listed(client, nsp):

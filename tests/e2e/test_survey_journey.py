@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.surveys import services
+from consult.surveys import queries, services
 from consult.surveys.definitions import QuestionDef
 from consult.surveys.models import Answer, Question, Survey, SurveyResponse, SurveyResponseRevision
 from tests.e2e.axe import BLOCKING, axe_violations, describe_violations
@@ -75,7 +75,7 @@ def conditional_survey(live_app: Flask) -> None:
     survey, through the same service the loader and the builder use."""
     with live_app.app_context():
         survey = _cohesion_survey()
-        assert services.count_responses(survey.id) == 0
+        assert queries.count_responses(survey.id) == 0
         changes: list[str] = []
         position = len(survey.questions)
         for qdef in (

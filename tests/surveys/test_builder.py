@@ -13,7 +13,8 @@ from consult.errors import PermissionDenied
 from consult.extensions import db
 from consult.policy.loader import parse_policy
 from consult.policy.services import load_policy
-from consult.surveys import builder_services, services
+from consult.surveys import services
+from consult.surveys.builder import services as builder_services
 from consult.surveys.models import Question, Survey, SurveyResponse, SurveyRevision
 from tests.factories import make_user
 

@@ -107,7 +107,7 @@ def test_two_concurrent_submissions_make_one_response(make_app):
 
         survey = db.session.get(Survey, survey_id)
         participant = db.session.get(Participant, participant_id)
-        assert services.get_response(survey, participant_id) is None
+        assert queries.get_response(survey, participant_id) is None
         worker = threading.Thread(target=second)
         worker.start()
         services.submit_response(survey, participant, GOOD)  # flushed, not committed
@@ -179,7 +179,7 @@ def test_anonymous_survey_keeps_uniqueness_without_a_link(app, nsp):
     # A different survey gives a different key: responses cannot be linked across surveys.
     other = survey_of("defence")
     other.anonymous = True
-    assert services.respondent_key(other, user.participant_id) != response.respondent_key
+    assert queries.respondent_key(other, user.participant_id) != response.respondent_key
     exported = export_user_data(user)["surveys"]
     assert exported == [{"survey": "national-cohesion", "anonymous": True, "answered": True}]
     assert "NC-1" not in str(exported)

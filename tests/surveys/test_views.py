@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -120,3 +121,32 @@ def test_survey_page_in_urdu_is_rtl(client, nsp):
 
 def test_unknown_section_survey_is_404(client, nsp):
     assert client.get("/policies/nsp-2022-2026/sections/nope/survey").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("state", "notice"),
+    [
+        ({"banned_at": True}, "Your account is suspended from taking part."),
+        ({"confirmed_at": None}, "Confirm your email address first: open the link we sent you."),
+    ],
+)
+def test_banned_or_unconfirmed_account_sees_no_submit_button(client, nsp, login_as, state, notice):
+    from consult.core.models import utcnow
+
+    user = login_as()
+    for name, value in state.items():
+        setattr(user, name, utcnow() if value is True else value)
+    db.session.commit()
+    html = client.get(URL).get_data(as_text=True)
+    assert 'name="q.ratings.NC-1"' in html  # the questions can be read
+    assert notice in html
+    assert 'type="submit"' not in html.split('<form method="post" class="survey"')[1]
+    assert "Send my answers" not in html
+    assert client.post(URL, data=FULL).status_code == 403
+    assert responses() == 0
+
+
+def test_an_account_that_may_answer_sees_the_submit_button(client, nsp, login_as):
+    login_as()
+    html = client.get(URL).get_data(as_text=True)
+    assert '<button type="submit">Send my answers</button>' in html

@@ -6,14 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.forms import commit_or_error, error_status
+from consult.core.forms import error_status
+from consult.core.transaction import form_transaction, transaction
 from consult.errors import DomainError, NotFound, PermissionDenied
-from consult.extensions import db, login_manager
-from consult.surveys import builder_services as builder
-from consult.surveys import permissions, queries, services
-from consult.surveys.builder_forms import (
-    STATUS_LABELS,
-    TYPE_LABELS,
+from consult.extensions import login_manager
+from consult.surveys import permissions, queries
+from consult.surveys.builder import services as builder
+from consult.surveys.builder.forms import (
     ActionForm,
     AddQuestionForm,
     MoveForm,
@@ -23,6 +22,7 @@ from consult.surveys.builder_forms import (
     SurveySettingsForm,
 )
 from consult.surveys.models import Survey
+from consult.surveys.types import TYPES
 
 bp = Blueprint("survey_builder", __name__, url_prefix="/admin/surveys")
 
@@ -48,7 +48,7 @@ def new():
     form = NewSurveyForm()
     status = 0
     if form.validate_on_submit():
-        survey, status = commit_or_error(
+        survey, status = form_transaction(
             form,
             lambda: builder.create_survey(
                 current_user,
@@ -85,7 +85,7 @@ def _survey_page(survey: Survey, form=None, status: int = 200, message: str | No
         section=survey.section,
         policy=survey.section.policy,
         questions=list(survey.questions),
-        responses=services.count_responses(survey.id),
+        responses=queries.count_responses(survey.id),
         form=form,
         add_form=AddQuestionForm(formdata=None),
         message=message,
@@ -104,7 +104,7 @@ def edit(survey_id: int):
     form = SurveySettingsForm()
     status = 0
     if form.validate_on_submit():
-        changes, status = commit_or_error(
+        changes, status = form_transaction(
             form,
             lambda: builder.update_survey_settings(
                 current_user,
@@ -131,8 +131,8 @@ def _question_page(survey, form, question=None, status=200):
         policy=survey.section.policy,
         form=form,
         question=question,
-        qtype=form.type.data,
-        responses=services.count_responses(survey.id),
+        question_type=form.question_type,
+        responses=queries.count_responses(survey.id),
     ), status
 
 
@@ -141,12 +141,11 @@ def _save_question(survey: Survey, form: QuestionForm, question=None):
     status = 200
     if form.validate_on_submit():
         try:
-            saved = builder.save_question(
-                current_user, survey, form.raw_question(question), editing=question
-            )
-            db.session.commit()
+            with transaction():
+                saved = builder.save_question(
+                    current_user, survey, form.raw_question(question), editing=question
+                )
         except DomainError as exc:
-            db.session.rollback()
             form.apply_error(exc)
             status = exc.status
         else:
@@ -159,7 +158,7 @@ def _save_question(survey: Survey, form: QuestionForm, question=None):
 def new_question(survey_id: int):
     survey = _load(survey_id)
     qtype = request.args.get("type", "likert")
-    if qtype not in TYPE_LABELS:
+    if qtype not in TYPES:
         raise NotFound(_("There is no such type of question."))
     form = QuestionForm(data={"type": qtype}, earlier=list(survey.questions))
     return _save_question(survey, form)
@@ -181,10 +180,9 @@ def _act(survey_id: int, form, action, success: str):
         abort(400)
     survey = _load(survey_id)
     try:
-        action(survey)
-        db.session.commit()
+        with transaction():
+            action(survey)
     except DomainError as exc:
-        db.session.rollback()
         return _survey_page(_load(survey_id), status=exc.status, message=exc.message)
     flash(success)
     return redirect(url_for(".edit", survey_id=survey_id, _anchor="questions"))
@@ -239,14 +237,3 @@ def preview(survey_id: int):
         policy=survey.section.policy,
         questions=list(survey.questions),
     )
-
-
-@bp.context_processor
-def builder_labels():
-    return {"type_labels": TYPE_LABELS, "status_labels": STATUS_LABELS}
-
-
-@bp.app_context_processor
-def builder_helpers():
-    """For the header link to the builder (base.html)."""
-    return {"can_build_surveys": permissions.can_build_surveys}

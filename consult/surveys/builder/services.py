@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from consult.accounts.models import User
 from consult.core import audit
 from consult.core.datafile import SLUG_RE, Checker, Text
 from consult.core.models import utcnow
 from consult.errors import Conflict, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Section
-from consult.surveys import services
+from consult.surveys import queries, services
 from consult.surveys.definitions import QuestionDef, parse_question
 from consult.surveys.models import Question, Survey, SurveyRevision
 from consult.surveys.permissions import can_build_surveys
@@ -30,12 +30,13 @@ from consult.surveys.queries import objectives_of
 WHERE = "question"  # the path prefix of a question's problems; stripped before the edge
 
 
-def _authorize(actor: Any) -> None:
+def _authorize(actor: User) -> None:
     if not can_build_surveys(actor):
         raise PermissionDenied(_("Only administrators can build surveys."))
 
 
 def question_def(question: Question) -> QuestionDef:
+    """A stored question as the parser's data class, for checking the questions after it."""
     return QuestionDef(
         question.key,
         question.type,
@@ -54,7 +55,10 @@ _DUPLICATE_ITEM = re.compile(r"^duplicate key '(.*)'$")
 
 
 def explain(path: str, message: str) -> str:
-    """Say a parser problem (written for policy-file authors) in the builder's words."""
+    """Say a parser problem (written for policy-file authors) in the builder's words.
+
+    The parser's messages are English for file authors; the builder's are translated.
+    """
     last = path.rsplit(".", 1)[-1]
     if message == "missing required field":
         if last == "prompt":
@@ -156,7 +160,7 @@ def _survey_text(
 
 
 def create_survey(
-    actor: Any,
+    actor: User,
     section: Section,
     key: str,
     title: str,
@@ -164,17 +168,18 @@ def create_survey(
     anonymous: bool,
     show_results: bool,
 ) -> Survey:
-    """Create a draft survey for a section; one survey per section, keys unique per policy."""
+    """Create a draft survey for a section; one survey per section, keys unique per policy.
+
+    Drafts are seen by administrators only, so a survey is built before anyone answers it.
+    """
     _authorize(actor)
-    if db.session.scalar(select(Survey.id).where(Survey.section_id == section.id)):
+    if queries.get_section_survey(section, include_drafts=True) is not None:
         raise Conflict(_("This section already has a survey."))
     checker = Checker()
     checker.string({"key": key or None}, "key", "", SLUG_RE, "a lowercase slug")
     title_text = _survey_text(checker, "title", title, None, required=True)
     intro_text = _survey_text(checker, "intro", intro, None, required=False)
-    taken = db.session.scalar(
-        select(Survey.id).where(Survey.policy_id == section.policy_id, Survey.key == key)
-    )
+    taken = bool(key) and queries.get_policy_survey(section.policy_id, key) is not None
     problems = [(p.split(".")[0], m) for p, m in checker.problems]
     if checker.problems or taken:
         error = _invalid(problems)
@@ -205,21 +210,24 @@ def create_survey(
 
 
 def update_survey_settings(
-    actor: Any,
+    actor: User,
     survey: Survey,
     title: str,
     intro: str | None,
     anonymous: bool,
     show_results: bool,
 ) -> list[str]:
-    """Change a survey's wording and settings; anonymity is fixed once responses exist."""
+    """Change a survey's wording and settings; anonymity is fixed once responses exist.
+
+    Respondents were told how their answers are kept, so that promise cannot change after.
+    """
     _authorize(actor)
     checker = Checker()
     title_text = _survey_text(checker, "title", title, survey.title, required=True)
     intro_text = _survey_text(checker, "intro", intro, survey.intro, required=False)
     if checker.problems:
         raise _invalid([(p.split(".")[0], m) for p, m in checker.problems])
-    if anonymous != survey.anonymous and services.count_responses(survey.id):
+    if anonymous != survey.anonymous and queries.count_responses(survey.id):
         raise services.SurveyLocked(
             _(
                 "This survey already has responses: whether it is anonymous cannot change, "
@@ -254,8 +262,11 @@ def update_survey_settings(
     return changes
 
 
-def change_survey_status(actor: Any, survey: Survey, status: str) -> None:
-    """Open, close or return a survey to draft; an empty survey cannot open."""
+def change_survey_status(actor: User, survey: Survey, status: str) -> None:
+    """Open, close or return a survey to draft; an empty survey cannot open.
+
+    Opening a survey without questions would show people an empty page to answer.
+    """
     _authorize(actor)
     if status == "open" and not survey.questions:
         raise ValidationError(
@@ -270,7 +281,7 @@ def change_survey_status(actor: Any, survey: Survey, status: str) -> None:
 
 
 def save_question(
-    actor: Any, survey: Survey, raw: dict[str, Any], editing: Question | None = None
+    actor: User, survey: Survey, raw: dict[str, Any], editing: Question | None = None
 ) -> Question:
     """Add a question at the end, or change `editing`, through the loader's own rules.
 
@@ -306,7 +317,7 @@ def save_question(
             )
         )
 
-    has_responses = services.count_responses(survey.id) > 0
+    has_responses = queries.count_responses(survey.id) > 0
     position = editing.position if editing else max((q.position for q in live), default=0) + 1
     changes: list[str] = []
     question = services.apply_question(
@@ -324,8 +335,11 @@ def save_question(
     return question
 
 
-def move_question(actor: Any, survey: Survey, question: Question, direction: str) -> None:
-    """Swap a question with its neighbour; a condition must still follow its question."""
+def move_question(actor: User, survey: Survey, question: Question, direction: str) -> None:
+    """Swap a question with its neighbour; a condition must still follow its question.
+
+    Answers are validated in order, so a condition can only look at earlier answers.
+    """
     _authorize(actor)
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a question up or down."), {"direction": _("Not valid.")})
@@ -358,10 +372,13 @@ def move_question(actor: Any, survey: Survey, question: Question, direction: str
     _touch(survey)
 
 
-def remove_question(actor: Any, survey: Survey, question: Question) -> None:
-    """Retire a question; refused once the survey has responses or another depends on it."""
+def remove_question(actor: User, survey: Survey, question: Question) -> None:
+    """Retire a question; refused once the survey has responses or another depends on it.
+
+    Answers to a removed question would lose their meaning, so the record keeps them all.
+    """
     _authorize(actor)
-    has_responses = services.count_responses(survey.id) > 0
+    has_responses = queries.count_responses(survey.id) > 0
     remaining = [q for q in survey.questions if q.id != question.id]
     raws = [services.definition_of(q) for q in remaining]
     broken = [] if has_responses else _broken_conditions(raws, objectives_of(survey.section))

@@ -1,7 +1,9 @@
 """Survey builder forms: shape checks, and turning a question form into a policy-file dict.
 
 The forms never decide what a valid question is: `raw_question` builds the dict a policy
-file would hold, and `builder_services.save_question` checks it with the loader's parser.
+file would hold, and `builder.services.save_question` checks it with the loader's parser.
+Which settings a question has comes from its type (`consult.surveys.types`): the form has
+one field per setting of any type, named as in a policy file, and shows the type's own.
 """
 
 from __future__ import annotations
@@ -28,24 +30,14 @@ from wtforms.validators import ValidationError as FieldError
 
 from consult.core.i18n import localized
 from consult.errors import DomainError
-from consult.surveys.definitions import OBJECTIVES, QUESTION_TYPES
-from consult.surveys.models import Question
+from consult.surveys.models import SURVEY_STATUSES, Question
+from consult.surveys.types import OBJECTIVES, TYPES, QuestionType
 
-TYPE_LABELS = {
-    "likert": _l("Agreement scale, 1 to 5"),
-    "matrix": _l("Agreement scale for several items (a grid)"),
-    "single": _l("Single choice"),
-    "multiple": _l("Multiple choice"),
-    "ranking": _l("Ranking"),
-    "text": _l("Written answer"),
-    "number": _l("Number"),
-}
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "open": _l("Open"),
     "closed": _l("Closed"),
 }
-ITEM_TYPES = ("matrix", "single", "multiple", "ranking")
 # Form field of each top-level name the parser reports problems under.
 FIELD_OF = {
     "rows": "items",
@@ -59,7 +51,8 @@ _PATH = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<rest>.*))
 
 
 def type_choices() -> list[tuple[str, Any]]:
-    return [(t, TYPE_LABELS[t]) for t in QUESTION_TYPES]
+    """The registered question types, in registry order, for the type select."""
+    return [(code, qtype.label) for code, qtype in TYPES.items()]
 
 
 class SurveySettingsForm(FlaskForm):
@@ -106,7 +99,7 @@ class MoveForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = HiddenField(validators=[AnyOf(("draft", "open", "closed"))])
+    status = HiddenField(validators=[AnyOf(SURVEY_STATUSES)])
 
 
 def _finite(form: Any, field: Any) -> None:
@@ -188,13 +181,18 @@ class QuestionForm(FlaskForm):
             (q.key, f"{q.key}: {localized(q.prompt)[:70]}") for q in earlier or []
         ]
         self.item_lines: list[int] = []
-        if self.type.data == "matrix":
-            self.items.label.text = _("Rows of the grid")
-        elif self.type.data in ITEM_TYPES:
-            self.items.label.text = _("Options")
+        if self.question_type and self.question_type.items_label:
+            self.items.label.text = str(self.question_type.items_label)
+
+    @property
+    def question_type(self) -> QuestionType | None:
+        """The type chosen in the form, None for a code no type has (a forged post)."""
+        code = self.type.data
+        return TYPES.get(code) if isinstance(code, str) else None
 
     def validate_items(self, field: Any) -> None:
-        if self.type.data not in ITEM_TYPES or self.use_objectives.data:
+        qtype = self.question_type
+        if qtype is None or qtype.items_field is None or self.use_objectives.data:
             return
         bad = [n for n, line in _lines(field.data) if "|" not in line]
         if bad:
@@ -208,8 +206,8 @@ class QuestionForm(FlaskForm):
     @classmethod
     def data_of(cls, question: Question, objectives: list[tuple[str, Any]]) -> dict[str, Any]:
         """What the form shows for a stored question (objectives: the section's pairs)."""
-        cfg = question.config or {}
-        items = cfg.get("options") or cfg.get("rows") or []
+        qtype = question.question_type
+        items = qtype.items(question)
         condition = question.condition or {}
         expected = condition.get("includes", condition.get("equals"))
         expected = _plain(expected)
@@ -222,40 +220,36 @@ class QuestionForm(FlaskForm):
             "items": "\n".join(f"{i['key']} | {localized(i['label'], 'en')}" for i in items),
             "use_objectives": bool(items)
             and items == [{"key": k, "label": text} for k, text in objectives],
-            **{k: cfg.get(k) for k in ("no_opinion", "min_select", "max_select", "top_n")},
-            **{k: cfg.get(k) for k in ("max_length", "integer")},
-            **{k: _plain(cfg.get(k)) for k in ("min", "max")},
+            **qtype.builder_data(question),
             "condition_question": condition.get("question", ""),
             "condition_value": "" if expected is None else str(expected),
         }
 
     def raw_question(self, existing: Question | None = None) -> dict[str, Any]:
-        """The question as a policy file would declare it, keeping other languages' text."""
-        qtype = self.type.data
-        raw: dict[str, Any] = {"key": (self.key.data or "").strip() or None, "type": qtype}
+        """The question as a policy file would declare it, keeping other languages' text.
+
+        Only the settings of the chosen type are read: each is the form field of the same
+        name, a checkbox meaning true or false, except the items, typed one per line.
+        """
+        qtype = self.question_type
+        assert qtype is not None  # the type field's choices are the registered types
+        raw: dict[str, Any] = {"key": (self.key.data or "").strip() or None, "type": qtype.code}
         raw["prompt"] = _text(self.prompt.data, existing.prompt if existing else None)
         raw["help"] = _text(self.help.data, existing.help if existing else None)
         raw["required"] = bool(self.required.data)
-        if qtype in ("likert", "matrix"):
-            raw["no_opinion"] = bool(self.no_opinion.data)
-        if qtype in ITEM_TYPES:
-            name = "rows" if qtype == "matrix" else "options"
-            raw[name] = OBJECTIVES if self.use_objectives.data else self._items(existing)
-        if qtype == "multiple":
-            raw["min_select"], raw["max_select"] = self.min_select.data, self.max_select.data
-        if qtype == "ranking":
-            raw["top_n"] = self.top_n.data
-        if qtype == "text":
-            raw["max_length"] = self.max_length.data
-        if qtype == "number":
-            raw["min"], raw["max"] = self.min.data, self.max.data
-            raw["integer"] = bool(self.integer.data)
+        for name in qtype.fields:
+            if name == qtype.items_field:
+                raw[name] = OBJECTIVES if self.use_objectives.data else self._items(existing)
+            elif isinstance(self[name], BooleanField):
+                raw[name] = bool(self[name].data)
+            else:
+                raw[name] = self[name].data
         raw["condition"] = self._condition()
         return {k: v for k, v in raw.items() if v is not None}
 
     def _items(self, existing: Question | None) -> list[dict[str, Any]]:
-        cfg = existing.config if existing else {}
-        old = {i["key"]: i["label"] for i in cfg.get("options") or cfg.get("rows") or []}
+        old_items = existing.question_type.items(existing) if existing else []
+        old = {i["key"]: i["label"] for i in old_items}
         items, self.item_lines = [], []
         for number, line in _lines(self.items.data):
             key, _bar, label = (part.strip() for part in line.partition("|"))
@@ -270,20 +264,14 @@ class QuestionForm(FlaskForm):
         target = (self.condition_question.data or "").strip()
         if not target:
             return None
-        value: Any = (self.condition_value.data or "").strip()
+        value: str = (self.condition_value.data or "").strip()
         question = self.earlier.get(target)
-        kind = question.type if question else None
-        if kind == "multiple":
+        if question is None:
+            return {"question": target, "equals": value}
+        kind = question.question_type
+        if kind.condition == "includes":
             return {"question": target, "includes": value}
-        if kind == "likert" and value.isdigit():
-            value = int(value)
-        elif kind == "number":
-            try:
-                number = float(value.replace(",", ""))
-                value = int(number) if number.is_integer() else number
-            except ValueError:
-                pass
-        return {"question": target, "equals": value}
+        return {"question": target, "equals": kind.condition_value(value)}
 
     def apply_error(self, exc: DomainError) -> None:
         """Put each problem under the field it concerns (item problems name their line)."""
@@ -291,7 +279,8 @@ class QuestionForm(FlaskForm):
             match = _PATH.match(path)
             name = match["name"] if match else path
             if name == "questions":  # the structural lock, from services.apply_question
-                name = "items" if self.type.data in ITEM_TYPES else "type"
+                qtype = self.question_type
+                name = "items" if qtype and qtype.items_field else "type"
             if name == "condition" and match and match["rest"]:
                 name = match["rest"].split(".")[0]
             name = FIELD_OF.get(name, name)
