@@ -8,6 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.accounts.models import User
 from consult.comments import queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import post_refusal
@@ -49,7 +50,7 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
     )
 
 
-def my_comments(user: Any) -> tuple[str, dict[str, Any]] | None:
+def my_comments(user: User) -> tuple[str, dict[str, Any]] | None:
     """The account page's list of one's own comments with their status and its reason."""
     mine = queries.list_own_comments(user.participant_id)
     return ("comments/_my_comments.html", {"comments": mine}) if mine else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from consult.accounts.permissions import Viewer, has_role
 
 
-def can_see_drafts(user: Any) -> bool:
+def can_see_drafts(user: Viewer | None) -> bool:
     """Draft policies are for administrators, who prepare them."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role == "admin"
+    return has_role(user, "admin")
