@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.accounts.permissions import is_signed_in
 from consult.core.i18n import localized
 from consult.core.transaction import transaction
 from consult.errors import DomainError, NotFound, ValidationError
@@ -54,7 +55,7 @@ def answer(policy: str, section: str) -> ResponseReturnValue:
     survey = queries.get_section_survey(page.section, include_drafts=drafts)
     if survey is None:
         raise NotFound(_("This section has no survey."))
-    participant = current_user.participant if current_user.is_authenticated else None
+    participant = current_user.participant if is_signed_in(current_user) else None
     response = queries.get_response(survey, participant.id) if participant else None
     if request.method == "GET":
         values = form_values(survey.questions, response.answers) if response else {}
