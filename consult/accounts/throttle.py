@@ -170,4 +170,6 @@ class LoginGate:
 
 def clear_login_limits(email: str) -> None:
     """Start the account's login counters afresh, from every address (an admin's unlock)."""
+    if not _enabled():
+        return  # no counters are kept while rate limits are off
     limiter.storage.incr(f"login-gen/{_email_digest(email)}", _GENERATION_TTL)
