@@ -579,7 +579,8 @@ PATHS: dict[str, Any] = {
                     }
                 ),
                 "403": _error_response(
-                    "Not shown: the survey is open and this token's holder has not answered, or it does not publish its results"
+                    "Not shown: the survey is open and this token's holder has not answered, "
+                    "or it does not publish its results"
                 ),
                 "404": _error_response("No such survey"),
             },
