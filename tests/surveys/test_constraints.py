@@ -12,12 +12,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from consult import ROOT, create_app
+from consult.accounts.models import Participant
 from consult.errors import Conflict
 from consult.extensions import db
 from consult.policy.loader import PolicyFileError, parse_policy, read_policy_file
 from consult.policy.services import load_policy
 from consult.surveys import services
-from consult.surveys.models import Answer, Survey
+from consult.surveys.models import Answer, Survey, SurveyResponse
 from tests.conftest import NSP_FILE
 from tests.core.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 from tests.factories import make_user, survey_of
@@ -115,7 +116,19 @@ def test_upgrade_refuses_two_surveys_in_a_section_and_bad_answer_rows(empty_data
                 status="draft",
             )
         )
-        response = services.submit_response(first, make_user().participant, GOOD)
+        # Rows as a 0004 database holds them, written without touching `users` (whose
+        # later columns the models already know): an attendee and a bare response.
+        participant = Participant(kind="attendee", display_name="Before 0005")
+        db.session.add(participant)
+        db.session.flush()
+        response = SurveyResponse(
+            survey_id=first.id,
+            respondent_key=f"p:{participant.id}",
+            participant_id=participant.id,
+            answers={},
+        )
+        db.session.add(response)
+        db.session.flush()
         db.session.add(
             Answer(response_id=response.id, question_id=first.questions[0].id, value_int=9)
         )
