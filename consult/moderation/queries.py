@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from consult.accounts.models import Participant, User
 from consult.comments.models import Comment, Flag
@@ -208,3 +211,75 @@ def get_account(user_id: int) -> User | None:
     """An account a moderator is about to suspend or reinstate."""
     user = db.session.get(User, user_id)
     return user if user is not None and user.deleted_at is None else None
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    action: str | None = None
+    reason: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _log_query(filters: LogFilters) -> Any:
+    actor = aliased(Participant)
+    account = aliased(User)
+    query = (
+        select(ModerationAction, actor.display_name.label("actor_name"))
+        .outerjoin(account, ModerationAction.actor_id == account.id)
+        .outerjoin(actor, account.participant_id == actor.id)
+    )
+    if filters.action:
+        query = query.where(ModerationAction.action == filters.action)
+    if filters.reason:
+        query = query.where(ModerationAction.reason == filters.reason)
+    if filters.since:
+        query = query.where(ModerationAction.created_at >= filters.since)
+    if filters.until:
+        query = query.where(ModerationAction.created_at < filters.until)
+    return query
+
+
+def list_actions(filters: LogFilters, page: int = 1, per_page: int = 50) -> Page[Any]:
+    """The moderation log for the desk, newest first: two queries a page."""
+    query = _log_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    result: Page[Any] = Page.build(total=total, page=page, per_page=per_page)
+    result.items = list(
+        db.session.execute(
+            query.order_by(ModerationAction.id.desc()).limit(result.per_page).offset(result.offset)
+        )
+    )
+    return result
+
+
+LOG_COLUMNS = (
+    "id",
+    "time_utc",
+    "actor",
+    "action",
+    "reason",
+    "comment_id",
+    "user_id",
+    "until",
+    "note",
+)
+
+
+def iter_actions(filters: LogFilters) -> Iterator[tuple[Any, ...]]:
+    """Every matching log row, oldest first, fetched in batches (constant memory)."""
+    rows = db.session.execute(
+        _log_query(filters).order_by(ModerationAction.id).execution_options(yield_per=500)
+    )
+    for action, actor_name in rows:
+        yield (
+            action.id,
+            action.created_at.isoformat(timespec="seconds"),
+            actor_name or "(platform)",
+            action.action,
+            action.reason,
+            action.comment_id,
+            action.user_id,
+            action.until.isoformat(timespec="seconds") if action.until else None,
+            action.note,
+        )

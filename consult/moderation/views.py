@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from consult.core import audit
 from consult.core.params import choice_arg, int_arg
-from consult.core.transaction import form_transaction
-from consult.core.vocab import CHANNELS, FLAG_REASONS, label
-from consult.errors import NotFound, PermissionDenied
+from consult.core.spreadsheets import csv_stream
+from consult.core.transaction import form_transaction, transaction
+from consult.core.vocab import CHANNELS, FLAG_REASONS, MODERATION_ACTIONS, MODERATION_REASONS, label
+from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.extensions import login_manager
 from consult.moderation import forms, permissions, queries, services
 
@@ -135,6 +147,67 @@ def unban(user_id: int):
         else " ".join(form.form_errors)
     )
     return redirect(url_for("moderation.ban", user_id=user_id))
+
+
+def _date_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(raw), time.min, tzinfo=UTC)
+    except ValueError:
+        raise ValidationError(
+            _("%(name)s must be a date such as 2026-12-01.", name=name), {name: _("Not a date.")}
+        ) from None
+
+
+def _log_filters() -> queries.LogFilters:
+    until = _date_arg("to")
+    return queries.LogFilters(
+        action=choice_arg("action", MODERATION_ACTIONS, "") or None,
+        reason=choice_arg("reason", MODERATION_REASONS, "") or None,
+        since=_date_arg("from"),
+        until=until + timedelta(days=1) if until else None,  # "to" is inclusive
+    )
+
+
+@bp.get("/moderation/log")
+def log():
+    """Every moderation action, newest first, with filters; notes are for moderators."""
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    filters = _log_filters()
+    args = {k: v for k, v in request.args.items() if k in ("action", "reason", "from", "to")}
+    return render_template(
+        "moderation/log.html",
+        entries=queries.list_actions(filters, int_arg("page", 1)),
+        args=args,
+    )
+
+
+@bp.get("/moderation/log.csv")
+def log_csv():
+    """The same rows as a CSV file for the policy team, streamed, formula-safe, audited."""
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    filters = _log_filters()
+    args = {k: v for k, v in request.args.items() if k in ("action", "reason", "from", "to")}
+    with transaction():  # the export is on the record before a byte leaves
+        audit.record(
+            "moderation.log_export",
+            actor_id=current_user.id,
+            target_type="moderation_log",
+            data={"filters": args, "format": "csv"},
+        )
+    body = stream_with_context(csv_stream(queries.LOG_COLUMNS, queries.iter_actions(filters)))
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=consult-moderation-log-{stamp}.csv"},
+    )
 
 
 @bp.get("/transparency")

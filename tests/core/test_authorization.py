@@ -35,6 +35,8 @@ MATRIX = [
     ("POST", "/moderation/actions", (302, 403, 403, 302, 302)),
     ("GET", "/moderation/users/{author}/ban", (302, 403, 403, 200, 200)),
     ("POST", "/moderation/users/{author}/unban", (302, 403, 403, 302, 302)),
+    ("GET", "/moderation/log", (302, 403, 403, 200, 200)),
+    ("GET", "/moderation/log.csv", (302, 403, 403, 200, 200)),
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),

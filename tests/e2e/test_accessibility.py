@@ -116,6 +116,8 @@ def test_moderation_queue_is_accessible(page: Page, live_server, live_app, langu
     log_in(page, live_server, "mod-axe@example.org")
     open_page(page, live_server, "/moderation/", language)
     assert_accessible(page)
+    open_page(page, live_server, "/moderation/log", language)
+    assert_accessible(page)
 
 
 def test_account_and_token_pages_are_accessible(page: Page, live_server, make_account):
