@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.accounts import forms, services, throttle
+from consult.core.forms import error_status
 from consult.core.i18n import is_local_url
 from consult.core.mail import send_mail
 from consult.core.transaction import flash_transaction, form_transaction, transaction
@@ -37,8 +38,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = forms.RegisterForm()
+    status = 0
     if form.validate_on_submit():
-        registration, _status = form_transaction(
+        registration, status = form_transaction(
             form,
             lambda: services.request_registration(
                 form.email.data,
@@ -51,7 +53,7 @@ def register():
             _send_registration_mail(registration)
             # The same answer whether or not the address had an account (F6).
             return redirect(url_for("accounts.registered"))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/register.html", form=form), error_status(form, status)
 
 
 def _send_registration_mail(registration: services.Registration) -> None:
