@@ -1,8 +1,9 @@
 """Listeners other domains register on comment events, so `comments` never imports them.
 
-`moderation` listens to new flags (the threshold that hides a comment pending review);
-each listener runs inside the flag's own transaction, so the flag and its effect land
-together or not at all.
+`moderation` listens to new comments (spam heuristics that hold a comment for review,
+campaign grouping) and to new flags (the threshold that hides a comment pending review);
+each listener runs inside the event's own transaction, so the comment or flag and its
+effect land together or not at all.
 """
 
 from __future__ import annotations
@@ -12,7 +13,23 @@ from collections.abc import Callable
 from consult.comments.models import Comment, Flag
 
 FlagListener = Callable[[Comment, Flag], None]
+CommentListener = Callable[[Comment], None]
 _FLAG_LISTENERS: dict[str, FlagListener] = {}
+_COMMENT_LISTENERS: dict[str, CommentListener] = {}
+
+
+def register_comment_listener(name: str, listener: CommentListener) -> None:
+    """Call `listener(comment)` after every new comment is flushed, before the edge commits.
+
+    Listeners run in registration order and may change the comment (hold it as pending).
+    """
+    _COMMENT_LISTENERS[name] = listener
+
+
+def comment_added(comment: Comment) -> None:
+    """Tell every registered listener about a new comment (it has an id by now)."""
+    for listener in _COMMENT_LISTENERS.values():
+        listener(comment)
 
 
 def register_flag_listener(name: str, listener: FlagListener) -> None:

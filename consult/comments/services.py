@@ -195,6 +195,7 @@ def post_comment(
     )
     db.session.add(comment)
     db.session.flush()
+    hooks.comment_added(comment)  # e.g. spam heuristics and campaign grouping
     return PostResult(comment, created=True)
 
 
