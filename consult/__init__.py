@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
+    from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
     from consult.surveys.builder import bp as survey_builder_bp

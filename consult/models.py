@@ -3,7 +3,13 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
-from consult.moderation.models import ModerationAction
+from consult.moderation.models import (
+    CommentTheme,
+    FeaturedQuote,
+    ModerationAction,
+    ModeratorNote,
+    Theme,
+)
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
 from consult.surveys.models import (
     Answer,
@@ -27,7 +33,11 @@ __all__ = [
     "CommentRevision",
     "Endorsement",
     "Flag",
+    "CommentTheme",
+    "FeaturedQuote",
     "ModerationAction",
+    "ModeratorNote",
+    "Theme",
     "Objective",
     "Participant",
     "Policy",

@@ -32,6 +32,9 @@ def _item(item: queries.QueueItem) -> dict:
         ],
         "parent": {"id": item.parent.id, "body": item.parent.body} if item.parent else None,
         "hearing_id": item.comment.hearing_id,
+        "themes": [{"id": t.id, "name": t.name} for t in item.themes],
+        "featured": item.featured,
+        "notes": item.notes,
         "author_history": {
             "earlier_hides": item.earlier_hides,
             "suspended_before": item.author_banned,

@@ -748,6 +748,138 @@ PATHS.update(
 )
 
 
+THEME_PARAM = {"name": "theme_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_THEME = {
+    "type": "object",
+    "required": ["id", "name", "state"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string", "maxLength": 80},
+        "description": {"type": ["string", "null"]},
+        "state": {"type": "string", "enum": ["active", "retired", "merged"]},
+        "merged_into": {"type": ["integer", "null"]},
+        "comments": {"type": "integer", "description": "Comments tagged (listing only)"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "retired_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+_IDS = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+
+
+def _curation(summary: str, op_id: str, params=(), body=None, ok=None, status="200"):
+    operation: dict[str, Any] = {
+        "summary": f"Moderators: {summary}",
+        "operationId": op_id,
+        "security": [{"bearerAuth": []}],
+        "parameters": list(params),
+        "responses": {status: _json(ok or {"type": "object"}), **MOD_ERRORS},
+    }
+    if body is not None:
+        operation["requestBody"] = _body({"type": "object", "additionalProperties": False, **body})
+    return operation
+
+
+PATHS.update(
+    {
+        "/moderation/themes": {
+            "get": _curation(
+                "a policy's themes with how many comments carry each",
+                "listThemes",
+                [{"name": "policy", "in": "query", "required": True, "schema": {"type": "string"}}],
+                ok={"type": "object", "properties": {"themes": {"type": "array", "items": _THEME}}},
+            ),
+            "post": _curation(
+                "create a theme (names are unique per policy, whatever their case)",
+                "createTheme",
+                body={
+                    "required": ["policy", "name"],
+                    "properties": {
+                        "policy": {"type": "string"},
+                        "name": {"type": "string", "maxLength": 80},
+                        "description": {"type": ["string", "null"], "maxLength": 500},
+                    },
+                },
+                ok=_THEME,
+                status="201",
+            ),
+        },
+        "/moderation/themes/{theme_id}": {
+            "patch": _curation(
+                "rename or re-describe a theme",
+                "renameTheme",
+                [THEME_PARAM],
+                body={
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 80},
+                        "description": {"type": ["string", "null"], "maxLength": 500},
+                    }
+                },
+                ok=_THEME,
+            )
+        },
+        "/moderation/themes/{theme_id}/merge": {
+            "post": _curation(
+                "move every tag onto another theme of the policy and retire this one",
+                "mergeTheme",
+                [THEME_PARAM],
+                body={"required": ["into"], "properties": {"into": {"type": "integer"}}},
+            )
+        },
+        "/moderation/themes/{theme_id}/retire": {
+            "post": _curation("retire a theme (tags stay)", "retireTheme", [THEME_PARAM], ok=_THEME)
+        },
+        "/moderation/themes/{theme_id}/reinstate": {
+            "post": _curation(
+                "put a retired theme back in use", "reinstateTheme", [THEME_PARAM], ok=_THEME
+            )
+        },
+        "/moderation/tags": {
+            "post": _curation(
+                "add and remove themes on up to 200 comments, all or none",
+                "tagComments",
+                body={
+                    "required": ["comments"],
+                    "properties": {
+                        "comments": {**_IDS, "maxItems": 200},
+                        "add": {**_IDS, "maxItems": 20},
+                        "remove": {**_IDS, "maxItems": 20},
+                    },
+                },
+                ok={
+                    "type": "object",
+                    "properties": {"added": {"type": "integer"}, "removed": {"type": "integer"}},
+                },
+            )
+        },
+        "/moderation/comments/{comment_id}": {
+            "get": _curation(
+                "one comment's record: themes, quote, private notes, actions",
+                "commentRecord",
+                [COMMENT_PARAM],
+            )
+        },
+        "/moderation/comments/{comment_id}/featured": {
+            "put": _curation(
+                "quote a published comment in the report", "featureComment", [COMMENT_PARAM]
+            ),
+            "delete": _curation("stop quoting a comment", "unfeatureComment", [COMMENT_PARAM]),
+        },
+        "/moderation/comments/{comment_id}/notes": {
+            "post": _curation(
+                "leave a private note (never shown to the public or the author)",
+                "addModeratorNote",
+                [COMMENT_PARAM],
+                body={
+                    "required": ["body"],
+                    "properties": {"body": {"type": "string", "maxLength": 2000}},
+                },
+                status="201",
+            )
+        },
+    }
+)
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from consult.core.vocab import label
 from consult.moderation.services import CHOOSABLE_REASONS, COMMENT_ACTIONS, MAX_NOTE, Selection
@@ -55,4 +55,56 @@ class BanForm(FlaskForm):
     note = TextAreaField(
         _l("Note for moderators (optional)"),
         validators=[Optional(), Length(max=MAX_NOTE, message=TOO_LONG)],
+    )
+
+
+class ThemeForm(FlaskForm):
+    """Create or rename a theme."""
+
+    name = StringField(
+        _l("Theme name"),
+        validators=[DataRequired(message=_l("Enter a name.")), Length(max=80, message=TOO_LONG)],
+    )
+    description = TextAreaField(
+        _l("What belongs under it (optional)"),
+        validators=[Optional(), Length(max=500, message=TOO_LONG)],
+    )
+
+
+class MergeForm(FlaskForm):
+    into = SelectField(_l("Merge into"), choices=[], coerce=int, validate_choice=False)
+
+
+class TagForm(FlaskForm):
+    """Add or remove one theme on the ticked comments (from the queue or one comment)."""
+
+    ids = SelectMultipleField(_l("Comments"), choices=[], validate_choice=False)
+    theme = SelectField(_l("Theme"), choices=[], validate_choice=False)
+    op = SelectField(
+        _l("Change"),
+        choices=[SelectChoice("add", _l("Add the theme")), SelectChoice("remove", _l("Remove"))],
+    )
+
+    def comment_ids(self) -> list[int]:
+        """The ticked comment ids (queue checkboxes carry `id:token`; tokens don't matter)."""
+        picked = []
+        for raw in self.ids.data or []:
+            comment_id = str(raw).partition(":")[0]
+            if comment_id.isdigit() and len(comment_id) <= 10:
+                picked.append(int(comment_id))
+        return picked
+
+    def theme_id(self) -> int | None:
+        raw = str(self.theme.data or "")
+        return int(raw) if raw.isdigit() and len(raw) <= 10 else None
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Private note for moderators"),
+        validators=[
+            DataRequired(message=_l("Write the note.")),
+            Length(max=MAX_NOTE, message=TOO_LONG),
+        ],
+        description=_l("Never shown to the public or to the author."),
     )

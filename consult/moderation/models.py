@@ -1,19 +1,31 @@
-"""What moderators did: one row per action on a comment or an account.
+"""What moderators did and how they curate.
 
-The hash-chained audit log records the same actions for anyone to verify; this table is
-the moderation desk's own read side (an author's history, counts for /transparency).
+`ModerationAction` is one row per action on a comment or an account: the hash-chained
+audit log records the same actions for anyone to verify; this table is the desk's own
+read side (an author's history, counts for /transparency). Themes, tags, featured quotes
+and private notes are the curation the reports build on.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, UTCDateTime
 from consult.core.vocab import MODERATION_ACTIONS, MODERATION_REASONS, sql_in
 from consult.extensions import db
+from consult.policy.models import Policy
 
 
 class ModerationAction(TimestampMixin, db.Model):
@@ -38,3 +50,78 @@ class ModerationAction(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), index=True)
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Theme(TimestampMixin, db.Model):
+    """A theme moderators tag comments with, per policy; reports group feedback by it.
+
+    A theme is never deleted: it is retired (no new tags, old ones kept) or merged into
+    another (its tags move there and it points at where they went).
+    """
+
+    __tablename__ = "themes"
+    __table_args__ = (
+        # One theme per name and policy, however it is cased or spaced.
+        UniqueConstraint("policy_id", "name_key", name="uq_themes_policy_name"),
+        CheckConstraint("merged_into_id IS NULL OR retired_at IS NOT NULL", name="merged_retired"),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(80), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(80), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id"))
+
+    policy: Mapped[Policy] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+
+class CommentTheme(TimestampMixin, db.Model):
+    """A comment tagged with a theme, by whom and when."""
+
+    __tablename__ = "comment_themes"
+    __table_args__ = (Index("ix_comment_themes_theme", "theme_id", "comment_id"),)
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), primary_key=True)
+    tagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class FeaturedQuote(TimestampMixin, db.Model):
+    """A comment moderators chose to quote in the report; un-featuring keeps the row."""
+
+    __tablename__ = "featured_quotes"
+    __table_args__ = (
+        # At most one current featuring per comment; past ones stay as history.
+        Index(
+            "uq_featured_quotes_current",
+            "comment_id",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False)
+    featured_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ModeratorNote(TimestampMixin, db.Model):
+    """A private note moderators leave on a comment: never shown to the public or the author."""
+
+    __tablename__ = "moderator_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text, nullable=False)

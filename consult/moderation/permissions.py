@@ -22,6 +22,23 @@ def moderate_refusal(user: Viewer | None, comment: Comment) -> str | None:
     return None
 
 
+def can_curate(user: Viewer | None) -> bool:
+    """Themes, tags, featured quotes and private notes: moderators and admins."""
+    return can_moderate(user)
+
+
+def curate_refusal(user: Viewer | None, comment: Comment) -> str | None:
+    """Why this person may not tag, feature or annotate this comment, or None.
+
+    The same rule as acting on it: nobody curates their own words into the report.
+    """
+    if not can_curate(user):
+        return _("Only moderators can curate themes and quotes.")
+    if getattr(user, "participant_id", None) == comment.participant_id:
+        return _("You cannot curate your own comment; another moderator will.")
+    return None
+
+
 def ban_refusal(user: Viewer | None, target: object) -> str | None:
     """Why this person may not suspend `target`, or None when they may.
 

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import Participant, User
 from consult.comments.models import Comment, Flag
 from consult.core.pagination import Page
+from consult.errors import NotFound
 from consult.extensions import db
-from consult.moderation.models import ModerationAction
+from consult.moderation.models import (
+    CommentTheme,
+    FeaturedQuote,
+    ModerationAction,
+    ModeratorNote,
+    Theme,
+)
 from consult.moderation.services import state_token
 from consult.policy.models import Policy, Section
 
@@ -33,6 +41,9 @@ class QueueItem:
     earlier_hides: int = 0
     author_banned: bool = False
     author_user_id: int | None = None  # None for hearing attendees without an account
+    themes: list[Theme] = field(default_factory=list)
+    featured: bool = False
+    notes: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,8 @@ def get_queue(
 ) -> Page[QueueItem]:
     """Pending and reported comments, oldest first, with what a moderator needs to decide.
 
-    Seven queries whatever the queue's size: count, page, sections, flags, parents,
-    accounts and history.
+    Nine queries whatever the queue's size: count, page, sections, flags, parents,
+    accounts, history, themes, and featured/notes.
     """
     query = _queue_query(filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -142,8 +153,24 @@ def get_queue(
             ).where(Participant.id.in_(authors))
         )
     }
+    themes = themes_by_comment(ids)
+    curation = {
+        cid: (bool(featured), int(notes))
+        for cid, featured, notes in db.session.execute(
+            select(
+                Comment.id,
+                select(FeaturedQuote.id)
+                .where(FeaturedQuote.comment_id == Comment.id, FeaturedQuote.removed_at.is_(None))
+                .exists(),
+                select(func.count(ModeratorNote.id))
+                .where(ModeratorNote.comment_id == Comment.id)
+                .scalar_subquery(),
+            ).where(Comment.id.in_(ids))
+        )
+    }
     for comment in comments:
         hides, bans = history.get(comment.participant_id, (0, 0))
+        featured, notes = curation.get(comment.id, (False, 0))
         result.items.append(
             QueueItem(
                 comment=comment,
@@ -154,9 +181,148 @@ def get_queue(
                 earlier_hides=hides,
                 author_banned=bans > 0,
                 author_user_id=accounts.get(comment.participant_id),
+                themes=themes.get(comment.id, []),
+                featured=featured,
+                notes=notes,
             )
         )
     return result
+
+
+def themes_by_comment(comment_ids: Sequence[int]) -> dict[int, list[Theme]]:
+    """The themes each comment is tagged with, by name, in one query."""
+    tagged: dict[int, list[Theme]] = defaultdict(list)
+    if not comment_ids:
+        return tagged
+    for comment_id, theme in db.session.execute(
+        select(CommentTheme.comment_id, Theme)
+        .join(Theme, Theme.id == CommentTheme.theme_id)
+        .where(CommentTheme.comment_id.in_(comment_ids))
+        .order_by(Theme.name_key)
+    ):
+        tagged[comment_id].append(theme)
+    return tagged
+
+
+def list_themes(policy_ids: Sequence[int], include_retired: bool = False) -> list[Theme]:
+    """A policy's themes by name (those in use unless asked otherwise), in one query."""
+    if not policy_ids:
+        return []
+    query = select(Theme).where(Theme.policy_id.in_(policy_ids))
+    if not include_retired:
+        query = query.where(Theme.retired_at.is_(None))
+    return list(db.session.scalars(query.order_by(Theme.policy_id, Theme.name_key)))
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    comments: int
+    merged_into: str | None = None
+
+
+def theme_overview(policy_id: int) -> list[ThemeRow]:
+    """Every theme of a policy with how many comments carry it: two queries."""
+    themes = list_themes([policy_id], include_retired=True)
+    counts = {
+        int(theme_id): int(n)
+        for theme_id, n in db.session.execute(
+            select(CommentTheme.theme_id, func.count())
+            .join(Theme, Theme.id == CommentTheme.theme_id)
+            .where(Theme.policy_id == policy_id)
+            .group_by(CommentTheme.theme_id)
+        )
+    }
+    names = {t.id: t.name for t in themes}
+    return [
+        ThemeRow(t, int(counts.get(t.id, 0)), names.get(t.merged_into_id or -1)) for t in themes
+    ]
+
+
+def get_theme(theme_id: int | None) -> Theme:
+    theme = db.session.get(Theme, theme_id) if isinstance(theme_id, int) else None
+    if theme is None:
+        raise NotFound(_("There is no such theme."))
+    return theme
+
+
+@dataclass
+class CommentRecord:
+    """Everything the desk knows about one comment, for its moderation page."""
+
+    item: QueueItem
+    notes: list[tuple[ModeratorNote, str | None]]
+    history: list[ModerationAction]
+    themes: list[Theme]  # the policy's themes in use, to tag with
+
+
+def comment_record(comment_id: int) -> CommentRecord:
+    """One comment as the queue shows it, plus its notes and the actions taken on it."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("There is no such comment."))
+    section = db.session.get(Section, comment.section_id)
+    flags = list(
+        db.session.scalars(
+            select(Flag)
+            .where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
+            .order_by(Flag.id)
+        )
+    )
+    account = db.session.scalar(
+        select(User.id).where(User.participant_id == comment.participant_id)
+    )
+    history = list_author_history(comment.participant_id)
+    author = aliased(Participant)
+    notes = list(
+        db.session.execute(
+            select(ModeratorNote, author.display_name)
+            .outerjoin(User, User.id == ModeratorNote.author_id)
+            .outerjoin(author, author.id == User.participant_id)
+            .where(ModeratorNote.comment_id == comment.id)
+            .order_by(ModeratorNote.id)
+        )
+    )
+    item = QueueItem(
+        comment=comment,
+        section=section,
+        token=state_token(comment, len(flags)),
+        flags=flags,
+        parent=db.session.get(Comment, comment.parent_id) if comment.parent_id else None,
+        earlier_hides=sum(1 for a in history if a.action in ("hide", "reject", "auto-hide")),
+        author_banned=any(a.action == "ban" for a in history),
+        author_user_id=account,
+        themes=themes_by_comment([comment.id]).get(comment.id, []),
+        featured=db.session.scalar(
+            select(FeaturedQuote.id).where(
+                FeaturedQuote.comment_id == comment.id, FeaturedQuote.removed_at.is_(None)
+            )
+        )
+        is not None,
+        notes=len(notes),
+    )
+    return CommentRecord(
+        item=item,
+        notes=notes,
+        history=[a for a in history if a.comment_id == comment.id],
+        themes=list_themes([comment.policy_id]),
+    )
+
+
+def featured_quotes(policy_id: int) -> list[Comment]:
+    """The published comments currently featured for a policy's report, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .join(FeaturedQuote, FeaturedQuote.comment_id == Comment.id)
+            .where(
+                Comment.policy_id == policy_id,
+                Comment.status == "published",
+                FeaturedQuote.removed_at.is_(None),
+            )
+            .order_by(FeaturedQuote.created_at, Comment.id)
+        )
+    )
 
 
 def count_queue() -> int:

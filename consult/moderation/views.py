@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from consult.core import audit
+from consult.core.i18n import is_local_url
 from consult.core.params import choice_arg, int_arg
 from consult.core.spreadsheets import csv_stream
 from consult.core.transaction import form_transaction, transaction
@@ -67,6 +68,7 @@ def queue():
     return render_template(
         "moderation/queue.html",
         items=items,
+        themes=queries.list_themes(sorted({i.comment.policy_id for i in items.items})),
         filters=filters,
         form=forms.ActionForm(),
         threshold=current_app.config["MODERATION_FLAG_THRESHOLD"],
@@ -99,7 +101,8 @@ def act():
             flash(" ".join(str(e) for e in form.form_errors) or _("Nothing was changed."))
     else:
         flash(_("Nothing was changed: check the action and its reason."))
-    return redirect(_back_to_queue())
+    target = request.form.get("next")  # the comment's record page, when acting from there
+    return redirect(target if is_local_url(target) else _back_to_queue())
 
 
 @bp.route("/moderation/users/<int:user_id>/ban", methods=["GET", "POST"])

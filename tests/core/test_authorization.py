@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from consult.comments.models import Comment
 from consult.core.models import utcnow
 from consult.extensions import db
+from consult.moderation import curation
 from consult.policy.models import Policy
 from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, survey_of
 
@@ -37,6 +38,16 @@ MATRIX = [
     ("POST", "/moderation/users/{author}/unban", (302, 403, 403, 302, 302)),
     ("GET", "/moderation/log", (302, 403, 403, 200, 200)),
     ("GET", "/moderation/log.csv", (302, 403, 403, 200, 200)),
+    ("GET", "/moderation/themes", (302, 403, 403, 200, 200)),
+    ("POST", "/moderation/themes", (302, 403, 403, 422, 422)),
+    ("POST", "/moderation/themes/{theme}/rename", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/themes/{theme}/merge", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/themes/{theme}/retire", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/themes/{theme}/reinstate", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/tags", (302, 403, 403, 302, 302)),
+    ("GET", "/moderation/comments/{comment}", (302, 403, 403, 200, 200)),
+    ("POST", "/moderation/comments/{comment}/feature", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/comments/{comment}/notes", (302, 403, 403, 302, 302)),
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
@@ -61,8 +72,17 @@ def as_role(client, nsp):
 )
 def test_role_by_route(as_role, role_index, method, path, expected):
     comment = make_comment(body="Someone else's comment")
+    theme = None
+    if "{theme}" in path:
+        policy = db.session.scalar(select(Policy))
+        theme = curation.create_theme(make_user(role="admin"), policy, "A theme")
     db.session.commit()
-    url = path.format(comment=comment.id, survey=survey_of().id, author=comment.participant.user.id)
+    url = path.format(
+        comment=comment.id,
+        survey=survey_of().id,
+        author=comment.participant.user.id,
+        theme=theme.id if theme else None,
+    )
     client = as_role(ROLES[role_index])
     data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
     response = client.open(url, method=method, data=data)

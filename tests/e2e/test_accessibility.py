@@ -107,16 +107,27 @@ def test_moderation_queue_is_accessible(page: Page, live_server, live_app, langu
     from consult.comments import services as comments
     from tests.factories import make_comment
 
+    from consult.moderation import curation
+    from consult.policy.models import Policy
+
     with live_app.app_context():
-        make_user(email="mod-axe@example.org", name="Mod Axe", role="moderator")
+        moderator = make_user(email="mod-axe@example.org", name="Mod Axe", role="moderator")
         parent = make_comment(body="The point being answered")
         reply = make_comment(body="A reported reply", parent_id=parent.id)
         comments.flag_comment(make_user(), reply, "abuse", "name-calling")
+        policy = db.session.scalar(db.select(Policy))
+        theme = curation.create_theme(moderator, policy, "Cohesion", "Unity, identity")
+        retired = curation.create_theme(moderator, policy, "Old theme")
+        curation.retire_theme(moderator, retired)
+        curation.tag_comments(moderator, [reply.id], add=[theme.id])
+        curation.add_note(moderator, reply, "Seen this wording before")
+        reply_id = reply.id
         db.session.commit()
     log_in(page, live_server, "mod-axe@example.org")
-    open_page(page, live_server, "/moderation/", language)
-    assert_accessible(page)
-    open_page(page, live_server, "/moderation/log", language)
+    for path in ("/moderation/", "/moderation/log", "/moderation/themes"):
+        open_page(page, live_server, path, language)
+        assert_accessible(page)
+    open_page(page, live_server, f"/moderation/comments/{reply_id}", language)
     assert_accessible(page)
 
 

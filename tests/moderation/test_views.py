@@ -76,12 +76,20 @@ def test_a_refused_bulk_action_writes_nothing_and_says_why(client, nsp, login_as
 
 
 def test_queue_runs_a_fixed_number_of_queries(client, nsp, login_as):
-    login_as("moderator")
+    moderator = login_as("moderator")
+    from consult.moderation import curation
+    from consult.policy.models import Policy
+
+    policy = db.session.scalar(select(Policy))
+    themes = [curation.create_theme(moderator, policy, name) for name in ("One", "Two")]
 
     def fill(n: int) -> None:
         for i in range(n):
             c = make_comment(body=f"Reported {n}-{i}", user=make_user())
             comments.flag_comment(make_user(), c, "spam", "note")
+            curation.tag_comments(moderator, [c.id], add=[t.id for t in themes])
+            curation.feature_comment(moderator, c)
+            curation.add_note(moderator, c, "seen")
         db.session.commit()
 
     def measure() -> int:
