@@ -12,7 +12,7 @@ from consult.api.requests import id_field, int_arg, json_body
 from consult.comments.serializers import comment_json
 from consult.core.params import choice_arg
 from consult.core.transaction import write
-from consult.core.vocab import CHANNELS, FLAG_REASONS
+from consult.core.vocab import CHANNELS
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.moderation import permissions, queries, services
 
@@ -32,6 +32,8 @@ def _item(item: queries.QueueItem) -> dict:
         ],
         "parent": {"id": item.parent.id, "body": item.parent.body} if item.parent else None,
         "hearing_id": item.comment.hearing_id,
+        # Why the spam heuristics held it, or null: {"reason", "terms"} or {"reason", "links"}.
+        "hold": item.hold,
         "author_history": {
             "earlier_hides": item.earlier_hides,
             "suspended_before": item.author_banned,
@@ -44,7 +46,7 @@ def _item(item: queries.QueueItem) -> dict:
 def moderation_queue():
     _desk()
     filters = queries.QueueFilters(
-        reason=choice_arg("reason", FLAG_REASONS, "") or None,
+        reason=choice_arg("reason", queries.QUEUE_REASONS, "") or None,
         section=None,
         channel=choice_arg("channel", CHANNELS, "") or None,
         hearing_id=None,

@@ -8,6 +8,7 @@ upstream no longer releases) touches one file, and the XSS corpus tests this mod
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import bleach
@@ -55,6 +56,24 @@ _cleaner = bleach.Cleaner(
 def render_markdown(source: str) -> str:
     """Render user Markdown to safe HTML (stored beside the source at write time)."""
     return _cleaner.clean(_markdown.render(source)).strip()
+
+
+_ANCHOR = re.compile(r"<a\s[^>]*\bhref=")
+_CODE = re.compile(r"<code>(.*?)</code>", re.S)
+_CODE_URL = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|(?<![\w.])www\.)[^\s<]+")
+
+
+def count_links(source: str) -> int:
+    """How many links a comment's Markdown would show, plus URLs written inside code.
+
+    Counted on the rendered source, so it is exactly what readers could click: inline and
+    reference links, autolinks, and the bare URLs and domains (`www.x.org`, `x.org`) the
+    linkifier turns into links; a link whose text is its URL counts once. Links inside
+    code are not clickable but are there to be copied, so a URL or `www.` there counts too.
+    """
+    html = render_markdown(source)
+    inside_code = sum(len(_CODE_URL.findall(code)) for code in _CODE.findall(html))
+    return len(_ANCHOR.findall(html)) + inside_code
 
 
 def clean_html(html: str) -> str:

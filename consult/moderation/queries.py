@@ -14,13 +14,17 @@ from sqlalchemy.orm import aliased
 from consult.accounts.models import Participant, User
 from consult.comments.models import Comment, Flag
 from consult.core.pagination import Page
+from consult.core.vocab import FLAG_REASONS, HOLD_REASONS
 from consult.extensions import db
 from consult.moderation.models import ModerationAction
 from consult.moderation.services import state_token
+from consult.moderation.spam import hold_detail
 from consult.policy.models import Policy, Section
 
 QUEUE_PER_PAGE = 25
 QUEUE_STATUSES = ("pending", "flagged", "hidden")
+# The queue's reason filter: why readers reported a comment, or why the heuristics held it.
+QUEUE_REASONS = FLAG_REASONS + HOLD_REASONS
 
 
 @dataclass
@@ -33,11 +37,13 @@ class QueueItem:
     earlier_hides: int = 0
     author_banned: bool = False
     author_user_id: int | None = None  # None for hearing attendees without an account
+    # Why the spam heuristics held it: {"reason", "terms" | "links"} (spam.hold_detail).
+    hold: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    reason: str | None = None  # a flag reason
+    reason: str | None = None  # a flag reason, or a hold reason (QUEUE_REASONS)
     section: str | None = None  # a section slug
     channel: str | None = None
     hearing_id: int | None = None
@@ -60,7 +66,9 @@ def _queue_query(filters: QueueFilters) -> Any:
         query = query.where(
             or_(Comment.status == "pending", and_(_open_flag(), Comment.status != "withdrawn"))
         )
-    if filters.reason:
+    if filters.reason in HOLD_REASONS:
+        query = query.where(Comment.held_for == filters.reason)
+    elif filters.reason:
         query = query.where(
             exists().where(
                 Flag.comment_id == Comment.id,
@@ -154,6 +162,7 @@ def get_queue(
                 earlier_hides=hides,
                 author_banned=bans > 0,
                 author_user_id=accounts.get(comment.participant_id),
+                hold=hold_detail(comment),
             )
         )
     return result
