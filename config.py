@@ -24,6 +24,12 @@ def _env_list(name: str) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _env_terms(name: str) -> list[str]:
+    """Terms separated by commas or new lines (a phrase keeps its inner spaces)."""
+    value = os.environ.get(name, "")
+    return [term.strip() for term in value.replace("\n", ",").split(",") if term.strip()]
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Accept the common short forms and pin the driver we ship (psycopg 3).
@@ -103,6 +109,13 @@ class Config:
 
     # Distinct readers' reports that hide a published comment pending review (0: never).
     MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
+    # Spam heuristics (docs/moderation.md): a comment that would be published waits for a
+    # moderator when it holds one of these words or phrases (matched as whole words, any
+    # case, look-alike letters folded), or when an account younger than the age (seconds;
+    # 0: never) posts more links than the cap.
+    MODERATION_BLOCKED_TERMS = _env_terms("MODERATION_BLOCKED_TERMS")
+    MODERATION_NEW_ACCOUNT_LINK_CAP = int(os.environ.get("MODERATION_NEW_ACCOUNT_LINK_CAP", 2))
+    MODERATION_NEW_ACCOUNT_AGE = int(os.environ.get("MODERATION_NEW_ACCOUNT_AGE", 24 * 3600))
 
     API_PER_PAGE_MAX = 100
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # larger bodies get 413

@@ -12,7 +12,7 @@ from consult.api.requests import id_field, int_arg, json_body
 from consult.comments.serializers import comment_json
 from consult.core.params import choice_arg
 from consult.core.transaction import write
-from consult.core.vocab import CHANNELS, FLAG_REASONS
+from consult.core.vocab import CHANNELS
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.moderation import permissions, queries, services
 
@@ -35,6 +35,8 @@ def _item(item: queries.QueueItem) -> dict:
         "themes": [{"id": t.id, "name": t.name} for t in item.themes],
         "featured": item.featured,
         "notes": item.notes,
+        # Why the spam heuristics held it, or null: {"reason", "terms"} or {"reason", "links"}.
+        "hold": item.hold,
         "author_history": {
             "earlier_hides": item.earlier_hides,
             "suspended_before": item.author_banned,
@@ -47,7 +49,7 @@ def _item(item: queries.QueueItem) -> dict:
 def moderation_queue():
     _desk()
     filters = queries.QueueFilters(
-        reason=choice_arg("reason", FLAG_REASONS, "") or None,
+        reason=choice_arg("reason", queries.QUEUE_REASONS, "") or None,
         section=None,
         channel=choice_arg("channel", CHANNELS, "") or None,
         hearing_id=None,

@@ -1,9 +1,10 @@
 """Listeners other domains register on comment events, so `comments` never imports them.
 
 `moderation` listens to new comments (spam heuristics that hold a comment for review,
-campaign grouping) and to new flags (the threshold that hides a comment pending review);
-each listener runs inside the event's own transaction, so the comment or flag and its
-effect land together or not at all.
+campaign grouping), to edits (the same heuristics, on what the edit added) and to new
+flags (the threshold that hides a comment pending review); each listener runs inside the
+event's own transaction, so the comment or flag and its effect land together or not at
+all.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from consult.comments.models import Comment, Flag
 
 FlagListener = Callable[[Comment, Flag], None]
 CommentListener = Callable[[Comment], None]
+EditListener = Callable[[Comment, str], None]
 _FLAG_LISTENERS: dict[str, FlagListener] = {}
 _COMMENT_LISTENERS: dict[str, CommentListener] = {}
+_EDIT_LISTENERS: dict[str, EditListener] = {}
 
 
 def register_comment_listener(name: str, listener: CommentListener) -> None:
@@ -30,6 +33,20 @@ def comment_added(comment: Comment) -> None:
     """Tell every registered listener about a new comment (it has an id by now)."""
     for listener in _COMMENT_LISTENERS.values():
         listener(comment)
+
+
+def register_edit_listener(name: str, listener: EditListener) -> None:
+    """Call `listener(comment, previous_body)` after every edit is flushed, before the commit.
+
+    Listeners may change the comment (hold an edited comment as pending).
+    """
+    _EDIT_LISTENERS[name] = listener
+
+
+def comment_edited(comment: Comment, previous_body: str) -> None:
+    """Tell every registered listener that a comment's text changed."""
+    for listener in _EDIT_LISTENERS.values():
+        listener(comment, previous_body)
 
 
 def register_flag_listener(name: str, listener: FlagListener) -> None:

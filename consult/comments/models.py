@@ -26,6 +26,7 @@ from consult.core.vocab import (
     CHANNELS,
     COMMENT_STATUSES,
     FLAG_REASONS,
+    HOLD_REASONS,
     MODERATION_REASONS,
     STANCES,
     sql_in,
@@ -47,6 +48,9 @@ class Comment(TimestampMixin, db.Model):
         CheckConstraint(
             f"moderation_reason IS NULL OR moderation_reason IN ({sql_in(MODERATION_REASONS)})",
             name="moderation_reason",
+        ),
+        CheckConstraint(
+            f"held_for IS NULL OR held_for IN ({sql_in(HOLD_REASONS)})", name="held_for"
         ),
         # The thread listing: top-level comments of a section, by status and time.
         Index("ix_comments_section_thread", "section_id", "depth", "status", "created_at"),
@@ -80,6 +84,9 @@ class Comment(TimestampMixin, db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Why a moderator hid or rejected it (shown in its place); NULL while it is visible.
     moderation_reason: Mapped[str | None] = mapped_column(String(32))
+    # Why the spam heuristics sent it to the queue (HOLD_REASONS), for the desk only; a
+    # moderator's decision clears it. NULL for every comment the heuristics let through.
+    held_for: Mapped[str | None] = mapped_column(String(16))
 
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
     objective: Mapped[Objective | None] = relationship(lazy="joined")

@@ -221,12 +221,15 @@ def edit_comment(user: User, comment: Comment, body: Any, stance: Any = ...) -> 
             stance=comment.stance,
         )
     )
+    previous_body = comment.body
     comment.body = body
     comment.body_html = render_markdown(body)
     comment.body_hash = _digest(body)
     comment.stance = new_stance
     comment.edited_at = utcnow()
     db.session.flush()
+    if body != previous_body:
+        hooks.comment_edited(comment, previous_body)  # e.g. spam heuristics, in this transaction
     return comment
 
 

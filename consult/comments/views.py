@@ -130,7 +130,11 @@ def edit(comment_id: int):
             ),
         )
         if edited is not None:
-            flash(_("Your comment is updated."))
+            flash(
+                _("Your comment is updated. It will appear once a moderator approves it.")
+                if edited.status == "pending"
+                else _("Your comment is updated.")
+            )
             return redirect(comment_url(comment))
     status = error_status(form, status)
     return _comment_page(

@@ -8,7 +8,10 @@ upstream no longer releases) touches one file, and the XSS corpus tests this mod
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import partial
+from html import unescape
 
 import bleach
 from bleach.linkifier import LinkifyFilter, build_url_re
@@ -55,6 +58,27 @@ _cleaner = bleach.Cleaner(
 def render_markdown(source: str) -> str:
     """Render user Markdown to safe HTML (stored beside the source at write time)."""
     return _cleaner.clean(_markdown.render(source)).strip()
+
+
+_ANCHOR = re.compile(r"<a\s[^>]*>.*?</a>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_URL_TEXT = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|(?<![\w.])www\.)[^\s<>]+")
+
+
+def count_links(source: str) -> int:
+    """How many links a comment's Markdown shows, plus URLs it writes out without one.
+
+    Counted on the rendered source, so every link readers could click counts once: inline
+    and reference links, autolinks, and the bare URLs and domains the linkifier turns into
+    links (a link whose text is its URL is one link). Then, in the text outside those
+    links (code included, and after NFKC so fullwidth letters do not hide one), anything
+    written as `scheme://…` or `www.…` counts too: the linkifier only knows some top-level
+    domains, and a URL in code is still there to be copied.
+    """
+    html = render_markdown(source)
+    anchors = sum(1 for a in _ANCHOR.findall(html) if " href=" in a.split(">", 1)[0])
+    rest = unicodedata.normalize("NFKC", unescape(_TAG.sub(" ", _ANCHOR.sub(" ", html))))
+    return anchors + len(_URL_TEXT.findall(rest))
 
 
 def clean_html(html: str) -> str:

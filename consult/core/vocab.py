@@ -36,7 +36,8 @@ AGE_BANDS = ("18-24", "25-34", "35-49", "50-64", "65+", "undisclosed")
 FLAG_REASONS = ("spam", "abuse", "off-topic", "personal-data", "other")
 POLICY_STATUSES = ("draft", "open", "closed", "published")
 MODERATION_MODES = ("post", "pre")
-# What a moderator does to a comment or an account; `auto-hide` is the flag threshold's.
+# What a moderator does to a comment or an account; `auto-hide` is the flag threshold's,
+# `hold` the spam heuristics' (both recorded with no actor: the platform's own actions).
 MODERATION_ACTIONS = (
     "approve",
     "hide",
@@ -46,6 +47,7 @@ MODERATION_ACTIONS = (
     "auto-hide",
     "ban",
     "unban",
+    "hold",
 )
 # Why: shown in the thread ("Hidden by a moderator: Spam") and counted on /transparency.
 MODERATION_REASONS = (
@@ -57,6 +59,8 @@ MODERATION_REASONS = (
     "flagged",
     "other",
 )
+# Why the spam heuristics held a comment as pending (`comments.held_for`, desk only).
+HOLD_REASONS = ("blocked-term", "link-limit")
 
 LABELS = {
     "role": {
@@ -153,6 +157,11 @@ LABELS = {
         "auto-hide": _l("Hidden after reports"),
         "ban": _l("Account suspended"),
         "unban": _l("Suspension lifted"),
+        "hold": _l("Held for review automatically"),
+    },
+    "hold_reason": {
+        "blocked-term": _l("Contains a blocked term"),
+        "link-limit": _l("Too many links for a new account"),
     },
     "policy_status": {
         "draft": _l("Draft"),

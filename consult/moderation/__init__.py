@@ -2,11 +2,20 @@
 
 
 def init_app() -> None:
-    """Register the flag threshold with comments and the predicates for templates."""
-    from consult.comments.hooks import register_flag_listener
+    """Register the spam heuristics and the flag threshold with comments, and the
+    predicates for templates."""
+    from consult.comments.hooks import (
+        register_comment_listener,
+        register_edit_listener,
+        register_flag_listener,
+    )
     from consult.core import perms
     from consult.moderation import permissions
     from consult.moderation.services import apply_flag_threshold
+    from consult.moderation.spam import hold_suspected_spam, hold_suspected_spam_edit
 
+    # Spam first: a comment it holds is pending before any later listener sees it.
+    register_comment_listener("moderation-spam", hold_suspected_spam)
+    register_edit_listener("moderation-spam", hold_suspected_spam_edit)
     register_flag_listener("moderation-threshold", apply_flag_threshold)
     perms.register("moderation", permissions)

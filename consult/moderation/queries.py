@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from consult.accounts.models import Participant, User
 from consult.comments.models import Comment, Flag
 from consult.core.pagination import Page
+from consult.core.vocab import FLAG_REASONS, HOLD_REASONS
 from consult.errors import NotFound
 from consult.extensions import db
 from consult.moderation.models import (
@@ -25,10 +26,13 @@ from consult.moderation.models import (
     Theme,
 )
 from consult.moderation.services import state_token
+from consult.moderation.spam import hold_detail
 from consult.policy.models import Policy, Section
 
 QUEUE_PER_PAGE = 25
 QUEUE_STATUSES = ("pending", "flagged", "hidden")
+# The queue's reason filter: why readers reported a comment, or why the heuristics held it.
+QUEUE_REASONS = FLAG_REASONS + HOLD_REASONS
 
 
 @dataclass
@@ -44,11 +48,13 @@ class QueueItem:
     themes: list[Theme] = field(default_factory=list)
     featured: bool = False
     notes: int = 0
+    # Why the spam heuristics held it: {"reason", "terms" | "links"} (spam.hold_detail).
+    hold: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    reason: str | None = None  # a flag reason
+    reason: str | None = None  # a flag reason, or a hold reason (QUEUE_REASONS)
     section: str | None = None  # a section slug
     channel: str | None = None
     hearing_id: int | None = None
@@ -71,7 +77,9 @@ def _queue_query(filters: QueueFilters) -> Any:
         query = query.where(
             or_(Comment.status == "pending", and_(_open_flag(), Comment.status != "withdrawn"))
         )
-    if filters.reason:
+    if filters.reason in HOLD_REASONS:
+        query = query.where(Comment.held_for == filters.reason)
+    elif filters.reason:
         query = query.where(
             exists().where(
                 Flag.comment_id == Comment.id,
@@ -184,6 +192,7 @@ def get_queue(
                 themes=themes.get(comment.id, []),
                 featured=featured,
                 notes=notes,
+                hold=hold_detail(comment),
             )
         )
     return result
@@ -300,6 +309,7 @@ def comment_record(comment_id: int) -> CommentRecord:
         )
         is not None,
         notes=len(notes),
+        hold=hold_detail(comment),
     )
     return CommentRecord(
         item=item,

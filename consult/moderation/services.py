@@ -146,9 +146,12 @@ def act_on_comments(
     for item in selection:
         comment = comments[item.comment_id]
         before = comment.status
+        held_for = comment.held_for
         if to_status is not None:
             comment.status = to_status
             comment.moderation_reason = reason if to_status in ("hidden", "rejected") else None
+            # A moderator has decided: the spam heuristics' hold is over (kept in the log).
+            comment.held_for = None
         elif comment.moderation_reason == "flagged" and comment.status == "hidden":
             # Dismissing the reports behind an automatic hide puts the comment back.
             comment.status, comment.moderation_reason = "published", None
@@ -158,7 +161,8 @@ def act_on_comments(
                 .where(Flag.comment_id == comment.id, Flag.resolved_at.is_(None))
                 .values(resolved_at=now, resolved_by_id=actor.id, resolution=action)
             )
-        _record(actor.id, action, reason, note, comment=comment, data={"from": before})
+        data = {"from": before, **({"held_for": held_for} if held_for else {})}
+        _record(actor.id, action, reason, note, comment=comment, data=data)
     db.session.flush()
     return [comments[i] for i in ids]
 
@@ -199,6 +203,16 @@ def _record(
             **(data or {}),
         },
     )
+
+
+def record_platform_action(
+    action: str, comment: Comment, note: str | None = None, data: dict | None = None
+) -> None:
+    """Record an action the platform itself took on a comment (no actor), e.g. a spam hold.
+
+    The note stays on the desk; the public audit chain only learns that there is one.
+    """
+    _record(None, action, None, note, comment=comment, data=data)
 
 
 def ban_account(

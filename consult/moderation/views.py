@@ -24,7 +24,7 @@ from consult.core.i18n import is_local_url
 from consult.core.params import choice_arg, int_arg
 from consult.core.spreadsheets import csv_stream
 from consult.core.transaction import form_transaction, transaction
-from consult.core.vocab import CHANNELS, FLAG_REASONS, MODERATION_ACTIONS, MODERATION_REASONS, label
+from consult.core.vocab import CHANNELS, MODERATION_ACTIONS, MODERATION_REASONS, label
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.extensions import login_manager
 from consult.moderation import forms, permissions, queries, services
@@ -45,7 +45,7 @@ def _require_desk():
 def _filters() -> queries.QueueFilters:
     hearing = request.args.get("hearing")
     return queries.QueueFilters(
-        reason=choice_arg("reason", FLAG_REASONS, "") or None,
+        reason=choice_arg("reason", queries.QUEUE_REASONS, "") or None,
         section=(request.args.get("section") or "")[:80] or None,
         channel=choice_arg("channel", CHANNELS, "") or None,
         hearing_id=int_arg("hearing", 0, minimum=1) if hearing else None,

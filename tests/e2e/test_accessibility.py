@@ -105,10 +105,9 @@ def test_people_page_for_admins_is_accessible(page: Page, live_server, live_app,
 @pytest.mark.parametrize("language", ["en", "ur"])
 def test_moderation_queue_is_accessible(page: Page, live_server, live_app, language):
     from consult.comments import services as comments
-    from tests.factories import make_comment
-
     from consult.moderation import curation
     from consult.policy.models import Policy
+    from tests.factories import make_comment
 
     with live_app.app_context():
         moderator = make_user(email="mod-axe@example.org", name="Mod Axe", role="moderator")
