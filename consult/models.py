@@ -3,7 +3,12 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
-from consult.moderation.models import ModerationAction
+from consult.moderation.models import (
+    CampaignBand,
+    CampaignGroup,
+    CampaignSignature,
+    ModerationAction,
+)
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
 from consult.surveys.models import (
     Answer,
@@ -23,6 +28,9 @@ __all__ = [
     "SurveyRevision",
     "ApiToken",
     "AuditEntry",
+    "CampaignBand",
+    "CampaignGroup",
+    "CampaignSignature",
     "Comment",
     "CommentRevision",
     "Endorsement",

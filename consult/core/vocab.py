@@ -57,6 +57,9 @@ MODERATION_REASONS = (
     "flagged",
     "other",
 )
+# A group of near-identical comments (moderation/campaigns.py): found by the platform,
+# confirmed by a moderator as one campaign, or split up by a moderator (not a campaign).
+CAMPAIGN_STATUSES = ("candidate", "confirmed", "split")
 
 LABELS = {
     "role": {
@@ -153,6 +156,11 @@ LABELS = {
         "auto-hide": _l("Hidden after reports"),
         "ban": _l("Account suspended"),
         "unban": _l("Suspension lifted"),
+    },
+    "campaign_status": {
+        "candidate": _l("Possible campaign, not yet reviewed"),
+        "confirmed": _l("Confirmed campaign"),
+        "split": _l("Split up: not a campaign"),
     },
     "policy_status": {
         "draft": _l("Draft"),
