@@ -103,6 +103,9 @@ class Config:
 
     # Distinct readers' reports that hide a published comment pending review (0: never).
     MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
+    # Estimated Jaccard similarity (word shingles) at which a new comment joins a group of
+    # near-identical ones (moderation/campaigns.py); 0 switches grouping off.
+    MODERATION_CAMPAIGN_THRESHOLD = float(os.environ.get("MODERATION_CAMPAIGN_THRESHOLD", 0.8))
 
     API_PER_PAGE_MAX = 100
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # larger bodies get 413
