@@ -267,3 +267,94 @@ def test_split_releases_comments_for_good_and_is_audited(app, nsp):
     db.session.commit()
     assert _group_of(fourth.id) is None
     assert {_group_of(c.id) for c in (first, second, third)} == {None}
+
+
+def _token(html: str) -> str:
+    marker = 'name="token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def test_the_desk_lists_groups_with_size_and_sample_and_confirms(client, nsp, login_as):
+    for _ in range(3):
+        make_comment(body=LETTER)
+    make_comment(body="A different comment, written by someone on their own, about schools.")
+    db.session.commit()
+    group_id = db.session.scalar(select(CampaignGroup.id))
+    moderator = login_as("moderator")
+    html = client.get("/moderation/campaigns").get_data(as_text=True)
+    assert f"Group {group_id}: 3 comments" in html and "We the undersigned residents" in html
+    assert "written by someone on their own" not in html
+    response = client.post(
+        f"/moderation/campaigns/{group_id}/confirm", data={"token": _token(html), "next": "list"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/moderation/campaigns"
+    html = client.get("/moderation/campaigns").get_data(as_text=True)
+    assert "Confirmed as one campaign of 3 comments." in html and "No groups here." in html
+    db.session.expire_all()
+    group = db.session.get(CampaignGroup, group_id)
+    assert (group.status, group.confirmed_by_id) == ("confirmed", moderator.id)
+    confirmed = client.get("/moderation/campaigns?status=confirmed").get_data(as_text=True)
+    assert f"Group {group_id}: 3 comments" in confirmed
+
+
+def test_a_stale_confirm_writes_nothing_and_says_why(client, nsp, login_as):
+    make_comment(body=LETTER)
+    make_comment(body=LETTER)
+    db.session.commit()
+    group_id = db.session.scalar(select(CampaignGroup.id))
+    login_as("moderator")
+    response = client.post(
+        f"/moderation/campaigns/{group_id}/confirm", data={"token": "0000"}, follow_redirects=True
+    )
+    assert "This group changed since you opened it" in response.get_data(as_text=True)
+    response = client.post(f"/moderation/campaigns/{group_id}/confirm", follow_redirects=True)
+    assert "Nothing was changed: reload the page" in response.get_data(as_text=True)
+    assert client.get("/moderation/campaigns/999999").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(CampaignGroup, group_id).status == "candidate"
+    assert not db.session.scalar(
+        select(func.count()).where(AuditEntry.action.like("moderation.campaign%"))
+    )
+
+
+def test_split_from_the_group_page_without_javascript(client, nsp, login_as):
+    comments = [make_comment(body=LETTER) for _ in range(3)]
+    db.session.commit()
+    group_id = db.session.scalar(select(CampaignGroup.id))
+    login_as("moderator")
+    page = client.get(f"/moderation/campaigns/{group_id}").get_data(as_text=True)
+    assert all(f'name="ids" value="{c.id}"' in page for c in comments)
+    token = _token(page)
+    response = client.post(
+        f"/moderation/campaigns/{group_id}/split",
+        data={"token": token, "scope": "selected", "ids": [str(comments[2].id)], "seen_size": "3"},
+        follow_redirects=True,
+    )
+    assert "Split off. 2 comments are left in the group." in response.get_data(as_text=True)
+    # Splitting all with the size seen before a comment joined is refused.
+    make_comment(body=LETTER)
+    db.session.commit()
+    response = client.post(
+        f"/moderation/campaigns/{group_id}/split",
+        data={"token": token, "scope": "all", "seen_size": "2"},
+        follow_redirects=True,
+    )
+    assert "Comments joined this group since you opened it" in response.get_data(as_text=True)
+    response = client.post(
+        f"/moderation/campaigns/{group_id}/split",
+        data={"token": token, "scope": "all", "seen_size": "3"},
+        follow_redirects=True,
+    )
+    assert "The group was split up" in response.get_data(as_text=True)
+    db.session.expire_all()
+    group = db.session.get(CampaignGroup, group_id)
+    assert (group.status, group.size) == ("split", 0)
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action.like("moderation.campaign%"))
+    ).all()
+    assert actions == ["moderation.campaign_split", "moderation.campaign_split"]
+    assert "Split up: not a campaign" in client.get("/moderation/campaigns?status=split").get_data(
+        as_text=True
+    )
