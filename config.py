@@ -116,6 +116,9 @@ class Config:
     MODERATION_BLOCKED_TERMS = _env_terms("MODERATION_BLOCKED_TERMS")
     MODERATION_NEW_ACCOUNT_LINK_CAP = int(os.environ.get("MODERATION_NEW_ACCOUNT_LINK_CAP", 2))
     MODERATION_NEW_ACCOUNT_AGE = int(os.environ.get("MODERATION_NEW_ACCOUNT_AGE", 24 * 3600))
+    # Estimated Jaccard similarity (word shingles) at which a new comment joins a group of
+    # near-identical ones (moderation/campaigns.py); 0 switches grouping off.
+    MODERATION_CAMPAIGN_THRESHOLD = float(os.environ.get("MODERATION_CAMPAIGN_THRESHOLD", 0.8))
 
     API_PER_PAGE_MAX = 100
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # larger bodies get 413

@@ -4,6 +4,9 @@ from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
 from consult.moderation.models import (
+    CampaignBand,
+    CampaignGroup,
+    CampaignSignature,
     CommentTheme,
     FeaturedQuote,
     ModerationAction,
@@ -29,6 +32,9 @@ __all__ = [
     "SurveyRevision",
     "ApiToken",
     "AuditEntry",
+    "CampaignBand",
+    "CampaignGroup",
+    "CampaignSignature",
     "Comment",
     "CommentRevision",
     "Endorsement",

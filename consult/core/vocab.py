@@ -61,6 +61,9 @@ MODERATION_REASONS = (
 )
 # Why the spam heuristics held a comment as pending (`comments.held_for`, desk only).
 HOLD_REASONS = ("blocked-term", "link-limit")
+# A group of near-identical comments (moderation/campaigns.py): found by the platform,
+# confirmed by a moderator as one campaign, or split up by a moderator (not a campaign).
+CAMPAIGN_STATUSES = ("candidate", "confirmed", "split")
 
 LABELS = {
     "role": {
@@ -162,6 +165,11 @@ LABELS = {
     "hold_reason": {
         "blocked-term": _l("Contains a blocked term"),
         "link-limit": _l("Too many links for a new account"),
+    },
+    "campaign_status": {
+        "candidate": _l("Possible campaign, not yet reviewed"),
+        "confirmed": _l("Confirmed campaign"),
+        "split": _l("Split up: not a campaign"),
     },
     "policy_status": {
         "draft": _l("Draft"),

@@ -2,8 +2,8 @@
 
 
 def init_app() -> None:
-    """Register the spam heuristics and the flag threshold with comments, and the
-    predicates for templates."""
+    """Register the spam heuristics, campaign grouping and the flag threshold with
+    comments, and the predicates for templates."""
     from consult.comments.hooks import (
         register_comment_listener,
         register_edit_listener,
@@ -11,6 +11,7 @@ def init_app() -> None:
     )
     from consult.core import perms
     from consult.moderation import permissions
+    from consult.moderation.campaigns import group_new_comment
     from consult.moderation.services import apply_flag_threshold
     from consult.moderation.spam import hold_suspected_spam, hold_suspected_spam_edit
 
@@ -18,4 +19,5 @@ def init_app() -> None:
     register_comment_listener("moderation-spam", hold_suspected_spam)
     register_edit_listener("moderation-spam", hold_suspected_spam_edit)
     register_flag_listener("moderation-threshold", apply_flag_threshold)
+    register_comment_listener("moderation-campaigns", group_new_comment)
     perms.register("moderation", permissions)

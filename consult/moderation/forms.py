@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from consult.core.vocab import label
 from consult.moderation.services import CHOOSABLE_REASONS, COMMENT_ACTIONS, MAX_NOTE, Selection
@@ -108,3 +116,27 @@ class NoteForm(FlaskForm):
         ],
         description=_l("Never shown to the public or to the author."),
     )
+
+
+class CampaignConfirmForm(FlaskForm):
+    """Confirm a group as one campaign; `token` is the group's state when the page loaded."""
+
+    token = HiddenField(validators=[DataRequired()])
+
+
+class CampaignSplitForm(FlaskForm):
+    """Split the ticked comments (scope "selected") or all of them (scope "all") off a group.
+
+    `seen_size` is the size the moderator saw, checked when splitting all.
+    """
+
+    token = HiddenField(validators=[DataRequired()])
+    scope = HiddenField(validators=[AnyOf(("selected", "all"))])
+    seen_size = IntegerField(validators=[Optional()])
+    ids = SelectMultipleField(_l("Comments"), choices=[], validate_choice=False)
+
+    def comment_ids(self) -> list[int] | None:
+        """The ticked comment ids, or None for all; malformed entries are dropped."""
+        if self.scope.data == "all":
+            return None
+        return [int(raw) for raw in self.ids.data or [] if str(raw).isdigit() and len(raw) <= 10]

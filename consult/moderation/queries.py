@@ -18,7 +18,10 @@ from consult.core.pagination import Page
 from consult.core.vocab import FLAG_REASONS, HOLD_REASONS
 from consult.errors import NotFound
 from consult.extensions import db
+from consult.moderation import campaigns
 from consult.moderation.models import (
+    CampaignGroup,
+    CampaignSignature,
     CommentTheme,
     FeaturedQuote,
     ModerationAction,
@@ -459,3 +462,99 @@ def iter_actions(filters: LogFilters) -> Iterator[tuple[Any, ...]]:
             action.until.isoformat(timespec="seconds") if action.until else None,
             action.note,
         )
+
+
+# Campaign groups (moderation/campaigns.py): the desk's list and a group's members, and
+# the figures reports use to count a confirmed campaign once with its size beside it.
+
+
+@dataclass(frozen=True)
+class CampaignCount:
+    """A confirmed campaign as reports count it: once, with its size and sample text."""
+
+    group_id: int
+    size: int
+    sample_comment_id: int
+
+
+def campaign_counts(policy_id: int) -> list[CampaignCount]:
+    """The policy's confirmed campaigns, largest first.
+
+    A report counts each as one submission with `size` beside it; the member comments
+    are those whose `campaign_signatures.group_id` is the group (see
+    `campaign_member_ids`), so they are not counted again one by one.
+    """
+    rows = db.session.execute(
+        select(CampaignGroup.id, CampaignGroup.size, CampaignGroup.sample_comment_id)
+        .where(CampaignGroup.policy_id == policy_id, CampaignGroup.status == "confirmed")
+        .order_by(CampaignGroup.size.desc(), CampaignGroup.id)
+    )
+    return [CampaignCount(int(g), int(n), int(s)) for g, n, s in rows]
+
+
+def campaign_member_ids(policy_id: int) -> dict[int, int]:
+    """comment id -> confirmed campaign group id, for every member of a confirmed campaign."""
+    rows = db.session.execute(
+        select(CampaignSignature.comment_id, CampaignSignature.group_id)
+        .join(CampaignGroup, CampaignGroup.id == CampaignSignature.group_id)
+        .where(CampaignGroup.policy_id == policy_id, CampaignGroup.status == "confirmed")
+    )
+    return {int(c): int(g) for c, g in rows}
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    group: CampaignGroup
+    sample: str
+    policy_title: Any
+
+
+def list_campaigns(status: str, page: int = 1, per_page: int = 20) -> Page[CampaignRow]:
+    """Groups with this status, largest first, each with its sample text: two queries.
+
+    Candidate and confirmed groups are listed from two comments up (a group left with one
+    comment after a split waits for copies to join it).
+    """
+    query = select(CampaignGroup).where(CampaignGroup.status == status)
+    if status != "split":
+        query = query.where(CampaignGroup.size >= campaigns.MIN_GROUP_SIZE)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    result: Page[CampaignRow] = Page.build(total=total, page=page, per_page=per_page)
+    rows = db.session.execute(
+        select(CampaignGroup, Comment.body, Policy.title)
+        .join(Comment, Comment.id == CampaignGroup.sample_comment_id)
+        .join(Policy, Policy.id == CampaignGroup.policy_id)
+        .where(CampaignGroup.id.in_(query.with_only_columns(CampaignGroup.id)))
+        .order_by(CampaignGroup.size.desc(), CampaignGroup.id)
+        .limit(result.per_page)
+        .offset(result.offset)
+    )
+    result.items = [CampaignRow(g, body, title) for g, body, title in rows]
+    return result
+
+
+def get_campaign(group_id: int) -> CampaignRow | None:
+    row = db.session.execute(
+        select(CampaignGroup, Comment.body, Policy.title)
+        .join(Comment, Comment.id == CampaignGroup.sample_comment_id)
+        .join(Policy, Policy.id == CampaignGroup.policy_id)
+        .where(CampaignGroup.id == group_id)
+    ).first()
+    return CampaignRow(*row) if row else None
+
+
+def list_campaign_members(group_id: int, page: int = 1, per_page: int = 50) -> Page[Comment]:
+    """A group's comments, oldest first, with their authors (joined): two queries."""
+    members = select(CampaignSignature.comment_id).where(CampaignSignature.group_id == group_id)
+    total = db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
+    result: Page[Comment] = Page.build(total=total, page=page, per_page=per_page)
+    result.items = list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.id.in_(members))
+            .order_by(Comment.id)
+            .limit(result.per_page)
+            .offset(result.offset)
+        )
+    )
+    return result

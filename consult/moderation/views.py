@@ -24,10 +24,16 @@ from consult.core.i18n import is_local_url
 from consult.core.params import choice_arg, int_arg
 from consult.core.spreadsheets import csv_stream
 from consult.core.transaction import form_transaction, transaction
-from consult.core.vocab import CHANNELS, MODERATION_ACTIONS, MODERATION_REASONS, label
+from consult.core.vocab import (
+    CAMPAIGN_STATUSES,
+    CHANNELS,
+    MODERATION_ACTIONS,
+    MODERATION_REASONS,
+    label,
+)
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.extensions import login_manager
-from consult.moderation import forms, permissions, queries, services
+from consult.moderation import campaigns, forms, permissions, queries, services
 
 bp = Blueprint("moderation", __name__)
 
@@ -220,3 +226,96 @@ def transparency():
         figures=queries.transparency(),
         threshold=current_app.config["MODERATION_FLAG_THRESHOLD"],
     )
+
+
+@bp.get("/moderation/campaigns")
+def campaigns_list():
+    """Groups of near-identical comments, largest first, by review status."""
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    status = choice_arg("status", CAMPAIGN_STATUSES, "candidate")
+    return render_template(
+        "moderation/campaigns.html",
+        groups=queries.list_campaigns(status, int_arg("page", 1)),
+        status=status,
+        token=campaigns.state_token,
+        form=forms.CampaignConfirmForm(),
+        threshold=campaigns.threshold(),
+    )
+
+
+@bp.get("/moderation/campaigns/<int:group_id>")
+def campaign(group_id: int):
+    """One group: its sample text and its comments, to confirm it or split comments off."""
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    row = queries.get_campaign(group_id)
+    if row is None:
+        raise NotFound(_("No such group of comments."))
+    return render_template(
+        "moderation/campaign.html",
+        row=row,
+        members=queries.list_campaign_members(group_id, int_arg("page", 1)),
+        token=campaigns.state_token(row.group),
+        confirm_form=forms.CampaignConfirmForm(),
+        split_form=forms.CampaignSplitForm(),
+    )
+
+
+@bp.post("/moderation/campaigns/<int:group_id>/confirm")
+def campaign_confirm(group_id: int):
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    form = forms.CampaignConfirmForm()
+    if form.validate_on_submit():
+        done, _status = form_transaction(
+            form, lambda: campaigns.confirm_campaign(current_user, group_id, form.token.data)
+        )
+        if done is not None:
+            flash(
+                ngettext(
+                    "Confirmed as one campaign of %(num)d comment.",
+                    "Confirmed as one campaign of %(num)d comments.",
+                    done.size,
+                )
+            )
+        else:
+            flash(" ".join(str(e) for e in form.form_errors) or _("Nothing was changed."))
+    else:
+        flash(_("Nothing was changed: reload the page and try again."))
+    if request.form.get("next") == "list":
+        return redirect(url_for("moderation.campaigns_list"))
+    return redirect(url_for("moderation.campaign", group_id=group_id))
+
+
+@bp.post("/moderation/campaigns/<int:group_id>/split")
+def campaign_split(group_id: int):
+    refused = _require_desk()
+    if refused is not None:
+        return refused
+    form = forms.CampaignSplitForm()
+    if form.validate_on_submit():
+        done, _status = form_transaction(
+            form,
+            lambda: campaigns.split_campaign(
+                current_user, group_id, form.token.data, form.comment_ids(), form.seen_size.data
+            ),
+        )
+        if done is not None:
+            flash(
+                _("The group was split up: it is no longer counted as a campaign.")
+                if done.status == "split"
+                else ngettext(
+                    "Split off. %(num)d comment is left in the group.",
+                    "Split off. %(num)d comments are left in the group.",
+                    done.size,
+                )
+            )
+        else:
+            flash(" ".join(str(e) for e in form.form_errors) or _("Nothing was changed."))
+    else:
+        flash(_("Nothing was changed: reload the page and try again."))
+    return redirect(url_for("moderation.campaign", group_id=group_id))

@@ -15,7 +15,8 @@ from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, survey_of
 ROLES = ("anonymous", "citizen", "facilitator", "moderator", "admin")
 
 # (method, path template, expected status per role in ROLES order). "302" means a redirect
-# to the login page. {comment} is someone else's comment, {survey} the first NSP survey.
+# to the login page. {comment} is someone else's comment, {survey} the first NSP survey,
+# {campaign} a group of two copied comments.
 MATRIX = [
     ("GET", "/", (200, 200, 200, 200, 200)),
     ("GET", "/policies/nsp-2022-2026/sections/defence", (200, 200, 200, 200, 200)),
@@ -48,6 +49,10 @@ MATRIX = [
     ("GET", "/moderation/comments/{comment}", (302, 403, 403, 200, 200)),
     ("POST", "/moderation/comments/{comment}/feature", (302, 403, 403, 302, 302)),
     ("POST", "/moderation/comments/{comment}/notes", (302, 403, 403, 302, 302)),
+    ("GET", "/moderation/campaigns", (302, 403, 403, 200, 200)),
+    ("GET", "/moderation/campaigns/{campaign}", (302, 403, 403, 200, 200)),
+    ("POST", "/moderation/campaigns/{campaign}/confirm", (302, 403, 403, 302, 302)),
+    ("POST", "/moderation/campaigns/{campaign}/split", (302, 403, 403, 302, 302)),
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
@@ -66,6 +71,16 @@ def as_role(client, nsp):
     return login
 
 
+def _campaign() -> int:
+    """A candidate group of near-identical comments (moderation/campaigns.py)."""
+    from consult.moderation.models import CampaignSignature
+
+    text = "Please withdraw the proposed changes to the curriculum until teachers are heard."
+    copy = make_comment(body=text) and make_comment(body=text.upper())
+    db.session.commit()
+    return db.session.get(CampaignSignature, copy.id).group_id
+
+
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 @pytest.mark.parametrize(
     ("method", "path", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _ in MATRIX]
@@ -77,11 +92,13 @@ def test_role_by_route(as_role, role_index, method, path, expected):
         policy = db.session.scalar(select(Policy))
         theme = curation.create_theme(make_user(role="admin"), policy, "A theme")
     db.session.commit()
+    campaign = _campaign() if "{campaign}" in path else None
     url = path.format(
         comment=comment.id,
         survey=survey_of().id,
         author=comment.participant.user.id,
         theme=theme.id if theme else None,
+        campaign=campaign,
     )
     client = as_role(ROLES[role_index])
     data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
