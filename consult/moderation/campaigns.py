@@ -393,3 +393,87 @@ def split_campaign(
         },
     )
     return group
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    rebanded: int
+    signed: int
+    grouped: int
+
+
+REBUILD_BATCH = 500
+
+
+def rebuild(policy_id: int) -> RebuildResult:
+    """Re-band every stored signature under the current threshold, then sign what is missing.
+
+    Two situations need it: comments posted before campaign detection existed (no
+    signature), and a changed `MODERATION_CAMPAIGN_THRESHOLD` (a new band layout, under
+    which old bands would never meet new ones). Groups and splits stay as moderators left
+    them; released comments stay released. Safe to run again: a second run changes nothing
+    but the band rows, which it writes identically. Works in batches, so memory stays flat.
+    """
+    cut = threshold()
+    if cut <= 0:
+        return RebuildResult(0, 0, 0)
+    bands, rows = band_layout(round(cut, 3))
+    db.session.execute(delete(CampaignBand).where(CampaignBand.policy_id == policy_id))
+    rebanded, last = 0, 0
+    while True:
+        batch = db.session.execute(
+            select(CampaignSignature.comment_id, CampaignSignature.signature)
+            .where(
+                CampaignSignature.policy_id == policy_id,
+                CampaignSignature.released_from_id.is_(None),
+                CampaignSignature.comment_id > last,
+            )
+            .order_by(CampaignSignature.comment_id)
+            .limit(REBUILD_BATCH)
+        ).all()
+        if not batch:
+            break
+        db.session.execute(
+            insert(CampaignBand),
+            [
+                {"comment_id": cid, "band": i, "policy_id": policy_id, "band_hash": h}
+                for cid, raw in batch
+                for i, h in enumerate(band_hashes(np.frombuffer(raw, dtype="<u4"), bands, rows))
+            ],
+        )
+        rebanded += len(batch)
+        last = batch[-1][0]
+    signed = grouped = 0
+    signed_ids = select(CampaignSignature.comment_id)
+    last = 0
+    while True:
+        comments = list(
+            db.session.scalars(
+                select(Comment)
+                .where(
+                    Comment.policy_id == policy_id,
+                    Comment.id > last,
+                    Comment.status.in_(("published", "pending")),
+                    Comment.id.not_in(signed_ids),
+                )
+                .order_by(Comment.id)
+                .limit(REBUILD_BATCH)
+            )
+        )
+        if not comments:
+            break
+        for comment in comments:
+            if signature(comment.body or "") is None:
+                continue  # too short to compare: never grouped, as on insert
+            signed += 1
+            grouped += group_new_comment(comment) is not None
+        last = comments[-1].id
+        db.session.flush()
+        db.session.expunge_all()  # flushed already: keep memory flat on a big table
+    audit.record(
+        "moderation.campaigns_rebuild",
+        target_type="policy",
+        target_id=policy_id,
+        data={"rebanded": rebanded, "signed": signed, "grouped": grouped, "threshold": cut},
+    )
+    return RebuildResult(rebanded, signed, grouped)

@@ -358,3 +358,35 @@ def test_split_from_the_group_page_without_javascript(client, nsp, login_as):
     assert "Split up: not a campaign" in client.get("/moderation/campaigns?status=split").get_data(
         as_text=True
     )
+
+
+def test_rebuild_signs_older_comments_and_rebands_after_a_threshold_change(app, nsp, runner):
+    app.config["MODERATION_CAMPAIGN_THRESHOLD"] = 0  # comments from before detection existed
+    old = [make_comment(body=LETTER), make_comment(body=LETTER.lower())]
+    make_comment(body="Too short")
+    db.session.commit()
+    assert count_rows(CampaignSignature) == 0
+    app.config["MODERATION_CAMPAIGN_THRESHOLD"] = 0.8
+    result = runner.invoke(args=["consult", "rebuild-campaigns", "--policy", "nsp-2022-2026"])
+    assert result.exit_code == 0, result.output
+    assert "signed 2 older comments, 1 of them joined a group" in result.output
+    db.session.expire_all()
+    assert _group_of(old[0].id) == _group_of(old[1].id) is not None
+    # A new copy meets the rebuilt bands; a different threshold re-bands everything.
+    app.config["MODERATION_CAMPAIGN_THRESHOLD"] = 0.7
+    again = runner.invoke(args=["consult", "rebuild-campaigns", "--policy", "nsp-2022-2026"])
+    assert "Re-banded 2 signatures; signed 0 older comments" in again.output
+    bands, _rows = campaigns.band_layout(0.7)
+    assert count_rows(CampaignBand) == 2 * bands
+    db.session.expire_all()
+    new = make_comment(body=LETTER.upper())
+    db.session.commit()
+    assert _group_of(new.id) == _group_of(old[0].id)
+    assert (
+        db.session.scalar(
+            select(func.count()).where(AuditEntry.action == "moderation.campaigns_rebuild")
+        )
+        == 2
+    )
+    unknown = runner.invoke(args=["consult", "rebuild-campaigns", "--policy", "nope"])
+    assert unknown.exit_code == 1
