@@ -266,6 +266,7 @@ class CommentRecord:
     notes: list[tuple[ModeratorNote, str | None]]
     history: list[ModerationAction]
     themes: list[Theme]  # the policy's themes in use, to tag with
+    campaign: CampaignGroup | None = None  # the group of near-identical comments it is in
 
 
 def comment_record(comment_id: int) -> CommentRecord:
@@ -319,6 +320,11 @@ def comment_record(comment_id: int) -> CommentRecord:
         notes=notes,
         history=[a for a in history if a.comment_id == comment.id],
         themes=list_themes([comment.policy_id]),
+        campaign=db.session.scalar(
+            select(CampaignGroup)
+            .join(CampaignSignature, CampaignSignature.group_id == CampaignGroup.id)
+            .where(CampaignSignature.comment_id == comment.id)
+        ),
     )
 
 

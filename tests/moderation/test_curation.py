@@ -322,6 +322,22 @@ def test_comment_record_page_tags_features_and_keeps_notes_private(client, nsp, 
     assert client.get(f"/moderation/comments/{comment.id}").status_code == 403
 
 
+def test_record_page_names_the_campaign_group_a_comment_is_in(client, nsp, login_as):
+    text = "Please withdraw the proposed changes to the curriculum until teachers are heard."
+    first, second = make_comment(body=text), make_comment(body=text.upper())
+    db.session.commit()
+    login_as("moderator")
+    html = client.get(f"/moderation/comments/{second.id}").get_data(as_text=True)
+    assert "2 comments" in html and "Possible campaign" in html
+    link = html[html.index('href="/moderation/campaigns/') :].split('"')[1]
+    assert link in client.get(f"/moderation/comments/{first.id}").get_data(as_text=True)
+    lone = make_comment(body="An entirely different thought about provincial water sharing.")
+    db.session.commit()
+    assert "Possible campaign" not in client.get(f"/moderation/comments/{lone.id}").get_data(
+        as_text=True
+    )
+
+
 def test_acting_from_the_record_page_returns_there(client, nsp, login_as):
     comment = make_comment()
     db.session.commit()
