@@ -31,21 +31,13 @@ from consult.core.vocab import (
     MODERATION_REASONS,
     label,
 )
-from consult.errors import NotFound, PermissionDenied, ValidationError
-from consult.extensions import login_manager
-from consult.moderation import campaigns, forms, permissions, queries, services
+from consult.errors import NotFound, ValidationError
+from consult.moderation import campaigns, forms, queries, services
+from consult.moderation.desk import desk_required
 
 bp = Blueprint("moderation", __name__)
 
 FILTERS = ("reason", "section", "channel", "hearing", "status", "page")
-
-
-def _require_desk():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not permissions.can_use_desk(current_user):
-        raise PermissionDenied(_("Only moderators can open the moderation desk."))
-    return None
 
 
 def _filters() -> queries.QueueFilters:
@@ -65,10 +57,8 @@ def _back_to_queue() -> str:
 
 
 @bp.get("/moderation/")
+@desk_required
 def queue():
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     filters = _filters()
     items = queries.get_queue(filters, int_arg("page", 1))
     return render_template(
@@ -82,10 +72,8 @@ def queue():
 
 
 @bp.post("/moderation/actions")
+@desk_required
 def act():
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     form = forms.ActionForm()
     if form.validate_on_submit():
         done, _status = form_transaction(
@@ -112,10 +100,8 @@ def act():
 
 
 @bp.route("/moderation/users/<int:user_id>/ban", methods=["GET", "POST"])
+@desk_required
 def ban(user_id: int):
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     target = queries.get_account(user_id)
     if target is None:
         raise NotFound(_("No such account."))
@@ -141,10 +127,8 @@ def ban(user_id: int):
 
 
 @bp.post("/moderation/users/<int:user_id>/unban")
+@desk_required
 def unban(user_id: int):
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     target = queries.get_account(user_id)
     if target is None:
         raise NotFound(_("No such account."))
@@ -181,11 +165,9 @@ def _log_filters() -> queries.LogFilters:
 
 
 @bp.get("/moderation/log")
+@desk_required
 def log():
     """Every moderation action, newest first, with filters; notes are for moderators."""
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     filters = _log_filters()
     args = {k: v for k, v in request.args.items() if k in ("action", "reason", "from", "to")}
     return render_template(
@@ -196,11 +178,9 @@ def log():
 
 
 @bp.get("/moderation/log.csv")
+@desk_required
 def log_csv():
     """The same rows as a CSV file for the policy team, streamed, formula-safe, audited."""
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     filters = _log_filters()
     args = {k: v for k, v in request.args.items() if k in ("action", "reason", "from", "to")}
     with transaction():  # the export is on the record before a byte leaves
@@ -229,11 +209,9 @@ def transparency():
 
 
 @bp.get("/moderation/campaigns")
+@desk_required
 def campaigns_list():
     """Groups of near-identical comments, largest first, by review status."""
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     status = choice_arg("status", CAMPAIGN_STATUSES, "candidate")
     return render_template(
         "moderation/campaigns.html",
@@ -246,11 +224,9 @@ def campaigns_list():
 
 
 @bp.get("/moderation/campaigns/<int:group_id>")
+@desk_required
 def campaign(group_id: int):
     """One group: its sample text and its comments, to confirm it or split comments off."""
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     row = queries.get_campaign(group_id)
     if row is None:
         raise NotFound(_("No such group of comments."))
@@ -265,10 +241,8 @@ def campaign(group_id: int):
 
 
 @bp.post("/moderation/campaigns/<int:group_id>/confirm")
+@desk_required
 def campaign_confirm(group_id: int):
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     form = forms.CampaignConfirmForm()
     if form.validate_on_submit():
         done, _status = form_transaction(
@@ -292,10 +266,8 @@ def campaign_confirm(group_id: int):
 
 
 @bp.post("/moderation/campaigns/<int:group_id>/split")
+@desk_required
 def campaign_split(group_id: int):
-    refused = _require_desk()
-    if refused is not None:
-        return refused
     form = forms.CampaignSplitForm()
     if form.validate_on_submit():
         done, _status = form_transaction(
