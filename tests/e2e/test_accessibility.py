@@ -120,10 +120,21 @@ def test_moderation_queue_is_accessible(page: Page, live_server, live_app, langu
         curation.retire_theme(moderator, retired)
         curation.tag_comments(moderator, [reply.id], add=[theme.id])
         curation.add_note(moderator, reply, "Seen this wording before")
+        letter = "Please withdraw the proposed changes to the curriculum until teachers are heard."
+        copies = [make_comment(body=letter), make_comment(body=letter.upper())]
+        from consult.moderation.models import CampaignSignature
+
+        group_id = db.session.get(CampaignSignature, copies[1].id).group_id
         reply_id = reply.id
         db.session.commit()
     log_in(page, live_server, "mod-axe@example.org")
-    for path in ("/moderation/", "/moderation/log", "/moderation/themes"):
+    for path in (
+        "/moderation/",
+        "/moderation/log",
+        "/moderation/themes",
+        "/moderation/campaigns",
+        f"/moderation/campaigns/{group_id}",
+    ):
         open_page(page, live_server, path, language)
         assert_accessible(page)
     open_page(page, live_server, f"/moderation/comments/{reply_id}", language)
