@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -124,7 +124,7 @@ def parse_instant(value: Any, name: str, errors: dict[str, str]) -> datetime | N
     if value.tzinfo is None:
         errors[name] = _("Give the time with its UTC offset, such as +05:00.")
         return None
-    return value
+    return value.astimezone(UTC)
 
 
 def _sections(policy: Policy, value: Any, errors: dict[str, str]) -> list[Section]:
