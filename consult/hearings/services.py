@@ -319,7 +319,7 @@ def _advance(actor: User, hearing: Hearing, target: str) -> Hearing:
         hearing.closed_at = now
     hearing.updated_at = now
     db.session.flush()
-    _audit(target, actor, hearing)
+    _audit("open" if target == "open" else "close", actor, hearing)
     return hearing
 
 

@@ -117,7 +117,7 @@ def test_lifecycle_goes_forward_only(nsp):
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.target_type == "hearing")
     ).all()
-    assert actions == ["hearing.create", "hearing.open", "hearing.closed"]
+    assert actions == ["hearing.create", "hearing.open", "hearing.close"]
 
 
 def test_database_refuses_a_status_without_its_timestamp(nsp):
