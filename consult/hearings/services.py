@@ -250,11 +250,16 @@ def update_hearing(actor: User, hearing: Hearing, details: HearingDetails) -> He
         raise Conflict(_("A closed hearing cannot be changed; record its outcome instead."))
     clean = _clean(hearing.policy, details)
     changed: list[str] = []
-    for name in ("title", "institution", "city", "province", "venue", "description"):
-        if getattr(hearing, name) != getattr(clean, name):
-            setattr(hearing, name, getattr(clean, name))
-            changed.append(name)
-    for name in ("starts_at", "ends_at"):
+    for name in (
+        "title",
+        "institution",
+        "city",
+        "province",
+        "venue",
+        "description",
+        "starts_at",
+        "ends_at",
+    ):
         if getattr(hearing, name) != getattr(clean, name):
             setattr(hearing, name, getattr(clean, name))
             changed.append(name)

@@ -141,3 +141,31 @@ def test_add_and_remove_a_facilitator(client, nsp, login_as):
     client.post(f"{url}/{colleague.id}/remove")
     db.session.expire_all()
     assert [f.id for f in hearing.facilitators] == [lead.id]
+
+
+def test_the_list_runs_the_same_queries_for_few_and_many_hearings(client, nsp, login_as):
+    from tests.helpers import count_queries
+
+    facilitator = login_as("facilitator")
+    citizen = make_user()
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            hearing = make_hearing(facilitator, status="open")
+            post_comment(
+                citizen,
+                section_of(),
+                f"Point {hearing.id}",
+                channel="hearing",
+                hearing_id=hearing.id,
+            )
+        db.session.commit()
+
+    add(1)
+    with count_queries() as few:
+        assert client.get("/hearings/").status_code == 200
+    add(8)
+    with count_queries() as many:
+        html = client.get("/hearings/").get_data(as_text=True)
+    assert len(many) == len(few)
+    assert html.count("1 contribution<") == 18  # each hearing twice: yours and the public list
