@@ -19,7 +19,7 @@ from sqlalchemy import select
 from consult.accounts.models import User
 from consult.core import audit
 from consult.core.models import utcnow
-from consult.core.vocab import PROVINCES
+from consult.core.vocab import PROVINCES, label
 from consult.errors import Conflict, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.hearings import permissions
@@ -314,7 +314,11 @@ def _advance(actor: User, hearing: Hearing, target: str) -> Hearing:
             raise Conflict(_("This hearing is closed; a closed hearing cannot be reopened."))
         raise Conflict(
             _("A hearing goes from scheduled to open to closed, one step at a time."),
-            {"status": _("This hearing is %(status)s.", status=hearing.status)},
+            {
+                "status": _(
+                    "This hearing is %(status)s.", status=label("hearing_status", hearing.status)
+                )
+            },
         )
     now = utcnow()
     hearing.status = target
