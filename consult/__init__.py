@@ -38,11 +38,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import accounts, cli, comments, errors, moderation, surveys
+    from consult import accounts, cli, comments, errors, hearings, moderation, surveys
     from consult.core import i18n, perms, security
 
     accounts.init_app()
     comments.init_app()
+    hearings.init_app()
     moderation.init_app()
     surveys.init_app()
     errors.register_error_handlers(app)
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
+    from consult.hearings.views import bp as hearings_bp
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(survey_builder_bp)
+    app.register_blueprint(hearings_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

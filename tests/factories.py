@@ -80,3 +80,39 @@ def make_question(
     db.session.flush()
     db.session.expire(survey, ["questions"])
     return question
+
+
+def make_hearing(
+    facilitator: User | None = None,
+    policy_slug: str = "nsp-2022-2026",
+    sections: tuple[str, ...] = ("national-cohesion", "human-security"),
+    status: str = "scheduled",
+    **details: Any,
+):
+    """Schedule a hearing through the service (the NSP must be loaded), then open or close
+    it when asked; `facilitator` (default: a new facilitator) creates it."""
+    from datetime import UTC, datetime, timedelta
+
+    from consult.hearings import services as hearings
+    from consult.policy.queries import get_policy
+
+    facilitator = facilitator or make_user(role="facilitator")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    fields: dict[str, Any] = {
+        "title": f"Hearing {next(_seq)}",
+        "institution": "University of the Punjab",
+        "city": "Lahore",
+        "province": "punjab",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "sections": list(sections),
+        **details,
+    }
+    hearing = hearings.create_hearing(
+        facilitator, get_policy(policy_slug), hearings.HearingDetails(**fields)
+    )
+    if status in ("open", "closed"):
+        hearings.open_hearing(facilitator, hearing)
+    if status == "closed":
+        hearings.close_hearing(facilitator, hearing)
+    return hearing

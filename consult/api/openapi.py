@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from consult.core.vocab import COMMENT_STATUSES, FLAG_REASONS, POLICY_STATUSES, STANCES
+from consult.core.vocab import (
+    CHANNELS,
+    COMMENT_STATUSES,
+    FLAG_REASONS,
+    HEARING_STATUSES,
+    POLICY_STATUSES,
+    PROVINCES,
+    STANCES,
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -875,6 +883,155 @@ PATHS.update(
                 },
                 status="201",
             )
+        },
+    }
+)
+
+HEARING_PARAM = {
+    "name": "hearing_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+_CHANNEL_COUNTS = {
+    "type": "object",
+    "properties": {code: {"type": "integer"} for code in CHANNELS},
+}
+SCHEMAS["Hearing"] = {
+    "type": "object",
+    "required": ["id", "policy", "title", "status", "starts_at", "ends_at", "sections"],
+    "properties": {
+        "id": {"type": "integer"},
+        "policy": {"type": "string", "description": "Policy slug"},
+        "title": {"type": "string"},
+        "institution": {"type": "string"},
+        "city": {"type": "string"},
+        "province": {"type": "string", "enum": list(PROVINCES)},
+        "venue": {"type": ["string", "null"]},
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "description": {"type": ["string", "null"]},
+        "status": {"type": "string", "enum": list(HEARING_STATUSES)},
+        "sections": {"type": "array", "items": {"type": "string"}},
+        "opened_at": {"type": ["string", "null"], "format": "date-time"},
+        "closed_at": {"type": ["string", "null"], "format": "date-time"},
+        "join_code": {
+            "type": "string",
+            "description": "Only for the hearing's facilitators and admins",
+        },
+        "outcome": {
+            "type": ["object", "null"],
+            "description": "Once closed: minutes, attendance, closing summary",
+            "properties": {
+                "minutes": {"type": ["string", "null"]},
+                "attendance": {"type": ["integer", "null"], "minimum": 0},
+                "summary": {"type": ["string", "null"]},
+            },
+        },
+        "contributions": {
+            "type": "object",
+            "description": "Published comments and survey responses carrying the hearing",
+            "properties": {
+                "comments": _CHANNEL_COUNTS,
+                "responses": _CHANNEL_COUNTS,
+                "total": {"type": "integer"},
+            },
+        },
+    },
+}
+HEARING_ERRORS = {
+    **WRITE_ERRORS,
+    "403": _error_response("Not a facilitator, or not assigned to this hearing"),
+    "404": _error_response("No such hearing or policy"),
+    "409": _error_response("Not the next step: scheduled → open → closed, never back"),
+}
+
+PATHS.update(
+    {
+        "/hearings": {
+            "get": {
+                "summary": "Hearings of public policies, upcoming and open first, then past",
+                "operationId": "listHearings",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"hearings": {"type": "array", "items": _ref("Hearing")}},
+                        }
+                    )
+                },
+            },
+            "post": {
+                "summary": "Facilitators and admins: schedule a hearing (creator is assigned)",
+                "operationId": "createHearing",
+                "security": [{"bearerAuth": []}],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": [
+                            "policy",
+                            "title",
+                            "institution",
+                            "city",
+                            "province",
+                            "starts_at",
+                            "ends_at",
+                            "sections",
+                        ],
+                        "properties": {
+                            "policy": {"type": "string"},
+                            "title": {"type": "string", "maxLength": 200},
+                            "institution": {"type": "string", "maxLength": 200},
+                            "city": {"type": "string", "maxLength": 100},
+                            "province": {"type": "string", "enum": list(PROVINCES)},
+                            "venue": {"type": ["string", "null"], "maxLength": 200},
+                            "starts_at": {
+                                "type": "string",
+                                "format": "date-time",
+                                "description": "ISO 8601 with a UTC offset",
+                            },
+                            "ends_at": {"type": "string", "format": "date-time"},
+                            "description": {"type": ["string", "null"], "maxLength": 5000},
+                            "sections": {
+                                "type": "array",
+                                "minItems": 1,
+                                "items": {"type": "string"},
+                                "description": "Section slugs of the policy",
+                            },
+                        },
+                    }
+                ),
+                "responses": {"201": _json(_ref("Hearing"), "Scheduled"), **HEARING_ERRORS},
+            },
+        },
+        "/hearings/{hearing_id}": {
+            "get": {
+                "summary": "One hearing with its contribution counts",
+                "operationId": "getHearing",
+                "parameters": [HEARING_PARAM],
+                "responses": {
+                    "200": _json(_ref("Hearing")),
+                    "404": _error_response("No such hearing"),
+                },
+            }
+        },
+        "/hearings/{hearing_id}/status": {
+            "post": {
+                "summary": "Assigned facilitators and admins: open or close a hearing",
+                "operationId": "setHearingStatus",
+                "security": [{"bearerAuth": []}],
+                "parameters": [HEARING_PARAM],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["status"],
+                        "properties": {"status": {"type": "string", "enum": ["open", "closed"]}},
+                    }
+                ),
+                "responses": {"200": _json(_ref("Hearing")), **HEARING_ERRORS},
+            }
         },
     }
 )

@@ -69,8 +69,9 @@ class Comment(TimestampMixin, db.Model):
     depth: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
-    # Hearings arrive in a later migration, which adds the foreign key.
-    hearing_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The hearing it came from (channel `hearing` or `paper`); named by table, so comments
+    # never import the hearings domain above them.
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"), index=True)
     stance: Mapped[str | None] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text, nullable=False)
     body_html: Mapped[str] = mapped_column(Text, nullable=False)

@@ -64,6 +64,8 @@ HOLD_REASONS = ("blocked-term", "link-limit")
 # A group of near-identical comments (moderation/campaigns.py): found by the platform,
 # confirmed by a moderator as one campaign, or split up by a moderator (not a campaign).
 CAMPAIGN_STATUSES = ("candidate", "confirmed", "split")
+# A hearing's life, only forward: announced, taking input in the hall, closed for the record.
+HEARING_STATUSES = ("scheduled", "open", "closed")
 
 LABELS = {
     "role": {
@@ -170,6 +172,11 @@ LABELS = {
         "candidate": _l("Possible campaign, not yet reviewed"),
         "confirmed": _l("Confirmed campaign"),
         "split": _l("Split up: not a campaign"),
+    },
+    "hearing_status": {
+        "scheduled": _l("Scheduled"),
+        "open": _l("Open now"),
+        "closed": _l("Closed"),
     },
     "policy_status": {
         "draft": _l("Draft"),

@@ -135,7 +135,8 @@ class SurveyResponse(TimestampMixin, db.Model):
     respondent_key: Mapped[str] = mapped_column(String(80), nullable=False)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
-    hearing_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # As on comments: the hearing of a `hearing` or `paper` response (FK by table name).
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"), index=True)
     province: Mapped[str] = mapped_column(String(32), nullable=False, default="undisclosed")
     stakeholder_group: Mapped[str] = mapped_column(
         String(32), nullable=False, default="undisclosed"

@@ -10,13 +10,14 @@ from consult.core.models import utcnow
 from consult.extensions import db
 from consult.moderation import curation
 from consult.policy.models import Policy
-from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, survey_of
+from tests.factories import DEFAULT_PASSWORD, make_comment, make_hearing, make_user, survey_of
 
 ROLES = ("anonymous", "citizen", "facilitator", "moderator", "admin")
 
 # (method, path template, expected status per role in ROLES order). "302" means a redirect
 # to the login page. {comment} is someone else's comment, {survey} the first NSP survey,
-# {campaign} a group of two copied comments.
+# {campaign} a group of two copied comments, {hearing} a scheduled hearing created by an
+# admin (so the facilitator role's fresh account is not assigned to it).
 MATRIX = [
     ("GET", "/", (200, 200, 200, 200, 200)),
     ("GET", "/policies/nsp-2022-2026/sections/defence", (200, 200, 200, 200, 200)),
@@ -54,6 +55,17 @@ MATRIX = [
     ("POST", "/moderation/campaigns/{campaign}/confirm", (302, 403, 403, 302, 302)),
     ("POST", "/moderation/campaigns/{campaign}/split", (302, 403, 403, 302, 302)),
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
+    ("GET", "/hearings/", (200, 200, 200, 200, 200)),
+    ("GET", "/hearings/new", (302, 403, 200, 403, 200)),
+    ("POST", "/hearings/new", (302, 403, 422, 403, 422)),
+    ("GET", "/hearings/{hearing}", (200, 200, 200, 200, 200)),
+    ("GET", "/hearings/{hearing}/edit", (302, 403, 403, 403, 200)),
+    ("POST", "/hearings/{hearing}/edit", (302, 403, 403, 403, 422)),
+    ("POST", "/hearings/{hearing}/status", (302, 403, 403, 403, 302)),
+    ("GET", "/hearings/{hearing}/outcome", (302, 403, 403, 403, 200)),
+    ("POST", "/hearings/{hearing}/outcome", (302, 403, 403, 403, 409)),
+    ("POST", "/hearings/{hearing}/facilitators", (302, 403, 403, 403, 302)),
+    ("POST", "/hearings/{hearing}/facilitators/{author}/remove", (302, 403, 403, 403, 404)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
 ]
@@ -91,6 +103,7 @@ def test_role_by_route(as_role, role_index, method, path, expected):
     if "{theme}" in path:
         policy = db.session.scalar(select(Policy))
         theme = curation.create_theme(make_user(role="admin"), policy, "A theme")
+    hearing = make_hearing(make_user(role="admin")) if "{hearing}" in path else None
     db.session.commit()
     campaign = _campaign() if "{campaign}" in path else None
     url = path.format(
@@ -99,6 +112,7 @@ def test_role_by_route(as_role, role_index, method, path, expected):
         author=comment.participant.user.id,
         theme=theme.id if theme else None,
         campaign=campaign,
+        hearing=hearing.id if hearing else None,
     )
     client = as_role(ROLES[role_index])
     data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
