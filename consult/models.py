@@ -3,6 +3,7 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
+from consult.core.idempotency import IdempotencyKey
 from consult.hearings.models import Hearing, hearing_facilitators, hearing_sections
 from consult.moderation.models import (
     CampaignBand,
@@ -40,6 +41,7 @@ __all__ = [
     "CommentRevision",
     "Endorsement",
     "Flag",
+    "IdempotencyKey",
     "Hearing",
     "hearing_facilitators",
     "hearing_sections",
