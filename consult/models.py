@@ -4,7 +4,12 @@ from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
 from consult.core.idempotency import IdempotencyKey
-from consult.hearings.models import Hearing, hearing_facilitators, hearing_sections
+from consult.hearings.models import (
+    Hearing,
+    HearingAttendee,
+    hearing_facilitators,
+    hearing_sections,
+)
 from consult.moderation.models import (
     CampaignBand,
     CampaignGroup,
@@ -43,6 +48,7 @@ __all__ = [
     "Flag",
     "IdempotencyKey",
     "Hearing",
+    "HearingAttendee",
     "hearing_facilitators",
     "hearing_sections",
     "CommentTheme",

@@ -26,11 +26,16 @@ def contributor_refusal(user: Viewer | None) -> str | None:
     return None
 
 
-def post_refusal(user: Viewer | None, policy: Policy, section: Section | None = None) -> str | None:
-    """Why this person may not comment here now, or None when they may."""
+def feedback_refusal(policy: Policy, section: Section | None = None) -> str | None:
+    """Why nobody may comment here now (closed consultation, retired section), or None."""
     if not is_accepting_feedback(policy) or (section is not None and section.retired_at):
         return _("This consultation is not taking comments now.")
-    return contributor_refusal(user)
+    return None
+
+
+def post_refusal(user: Viewer | None, policy: Policy, section: Section | None = None) -> str | None:
+    """Why this person may not comment here now, or None when they may."""
+    return feedback_refusal(policy, section) or contributor_refusal(user)
 
 
 def can_post(user: Viewer | None, policy: Policy, section: Section | None = None) -> bool:

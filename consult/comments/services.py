@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.accounts.models import User
+from consult.accounts.models import Participant, User
 from consult.comments import hooks, permissions
 from consult.comments.models import MAX_BODY, Comment, CommentRevision, Endorsement, Flag
 from consult.core.models import utcnow
@@ -117,7 +117,52 @@ def post_comment(
     refusal = permissions.post_refusal(user, policy, section)
     if refusal:
         raise PermissionDenied(refusal)
-    participant_id = user.participant_id
+    return _post(
+        user.participant_id, section, body, objective_key, parent_id, stance, channel, hearing_id
+    )
+
+
+def post_attendee_comment(
+    participant: Participant,
+    section: Section,
+    body: Any,
+    objective_key: str | None = None,
+    parent_id: int | None = None,
+    stance: Any = None,
+    channel: str = "hearing",
+    hearing_id: int | None = None,
+) -> PostResult:
+    """Post for a hearing attendee, who has no account to check.
+
+    The hearings domain has already decided that this attendee may post here now (the
+    hearing is open, the section is in its scope, the facilitator entered the form); the
+    consultation itself must still be taking comments.
+    """
+    if participant.kind != "attendee" or participant.user is not None:
+        raise PermissionDenied(_("Only hearing attendees post without an account."))
+    if hearing_id is None or channel not in ("hearing", "paper"):
+        raise ValidationError(
+            _("An attendee's comment comes from a hearing."), {"channel": _("Not valid.")}
+        )
+    refusal = permissions.feedback_refusal(section.policy, section)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return _post(
+        participant.id, section, body, objective_key, parent_id, stance, channel, hearing_id
+    )
+
+
+def _post(
+    participant_id: int,
+    section: Section,
+    body: Any,
+    objective_key: str | None,
+    parent_id: int | None,
+    stance: Any,
+    channel: str,
+    hearing_id: int | None,
+) -> PostResult:
+    policy: Policy = section.policy
     if channel not in CHANNELS:
         raise ValidationError(_("Unknown channel."), {"channel": _("Not a valid channel.")})
     body = clean_body(body)

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -93,3 +103,26 @@ class Hearing(TimestampMixin, db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == "closed"
+
+
+MAX_ATTENDEE_NAME = 80
+
+
+class HearingAttendee(TimestampMixin, db.Model):
+    """Which hearing an attendee participant belongs to, and what they agreed to show."""
+
+    __tablename__ = "hearing_attendees"
+    __table_args__ = (
+        CheckConstraint("channel IN ('hearing', 'paper')", name="channel"),
+        # A paper form's number identifies it within its hearing (the stack and the record).
+        UniqueConstraint("hearing_id", "form_number", name="uq_hearing_attendees_form"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(ForeignKey("hearings.id"), nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(16), nullable=False)  # hearing | paper
+    # The name as given, kept for the facilitator and admins even when not shown publicly.
+    given_name: Mapped[str | None] = mapped_column(String(MAX_ATTENDEE_NAME))
+    show_name: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    form_number: Mapped[int | None] = mapped_column(Integer)
