@@ -10,11 +10,10 @@ from consult.api.auth import token_required
 from consult.api.blueprint import bp
 from consult.api.requests import id_field, int_arg, json_body
 from consult.comments.serializers import comment_json
-from consult.core.params import choice_arg
 from consult.core.transaction import write
-from consult.core.vocab import CHANNELS
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.moderation import permissions, queries, services
+from consult.moderation.filters import queue_filters
 
 
 def _desk() -> None:
@@ -48,13 +47,7 @@ def _item(item: queries.QueueItem) -> dict:
 @token_required
 def moderation_queue():
     _desk()
-    filters = queries.QueueFilters(
-        reason=choice_arg("reason", queries.QUEUE_REASONS, "") or None,
-        section=None,
-        channel=choice_arg("channel", CHANNELS, "") or None,
-        hearing_id=None,
-        status=choice_arg("status", queries.QUEUE_STATUSES, "") or None,
-    )
+    filters = queue_filters()
     page = queries.get_queue(
         filters, int_arg("page", 1), int_arg("per_page", queries.QUEUE_PER_PAGE, maximum=100)
     )

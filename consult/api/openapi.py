@@ -645,9 +645,10 @@ PATHS.update(
                 "security": [{"bearerAuth": []}],
                 "parameters": [
                     {"name": n, "in": "query", "schema": {"type": "string"}}
-                    for n in ("status", "reason", "channel")
+                    for n in ("status", "reason", "channel", "section")
                 ]
                 + [
+                    {"name": "hearing", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {
                         "name": "per_page",

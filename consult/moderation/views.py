@@ -26,7 +26,6 @@ from consult.core.spreadsheets import csv_stream
 from consult.core.transaction import form_transaction, transaction
 from consult.core.vocab import (
     CAMPAIGN_STATUSES,
-    CHANNELS,
     MODERATION_ACTIONS,
     MODERATION_REASONS,
     label,
@@ -34,21 +33,11 @@ from consult.core.vocab import (
 from consult.errors import NotFound, ValidationError
 from consult.moderation import campaigns, forms, queries, services
 from consult.moderation.desk import desk_required
+from consult.moderation.filters import queue_filters
 
 bp = Blueprint("moderation", __name__)
 
 FILTERS = ("reason", "section", "channel", "hearing", "status", "page")
-
-
-def _filters() -> queries.QueueFilters:
-    hearing = request.args.get("hearing")
-    return queries.QueueFilters(
-        reason=choice_arg("reason", queries.QUEUE_REASONS, "") or None,
-        section=(request.args.get("section") or "")[:80] or None,
-        channel=choice_arg("channel", CHANNELS, "") or None,
-        hearing_id=int_arg("hearing", 0, minimum=1) if hearing else None,
-        status=choice_arg("status", queries.QUEUE_STATUSES, "") or None,
-    )
 
 
 def _back_to_queue() -> str:
@@ -59,7 +48,7 @@ def _back_to_queue() -> str:
 @bp.get("/moderation/")
 @desk_required
 def queue():
-    filters = _filters()
+    filters = queue_filters()
     items = queries.get_queue(filters, int_arg("page", 1))
     return render_template(
         "moderation/queue.html",

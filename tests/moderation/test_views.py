@@ -146,6 +146,17 @@ def test_api_queue_and_actions(client, nsp):
     assert queue["total"] == 1
     [item] = queue["items"]
     assert item["flags"][0]["reason"] == "spam" and "email" not in str(item)
+    section = item["comment"]["section"]
+    for query, total in [
+        (f"section={section}", 1),
+        ("section=defence", 0),
+        ("hearing=7", 0),
+        ("channel=online", 1),
+    ]:
+        got = client.get(f"/api/v1/moderation/queue?{query}", headers=headers).json
+        assert got["total"] == total, query
+    bad = client.get("/api/v1/moderation/queue?hearing=x", headers=headers)
+    assert bad.status_code == 422 and "hearing" in bad.json["error"]["fields"]
     url = f"/api/v1/moderation/comments/{comment.id}/actions"
     refused = client.post(url, json={"action": "hide"}, headers=headers)
     assert refused.status_code == 422 and "reason" in refused.json["error"]["fields"]
