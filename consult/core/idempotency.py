@@ -112,9 +112,11 @@ def run_once(
         status=status,
         body=json.dumps(body, ensure_ascii=False, default=str),
     )
+    db.session.add(row)
     try:
-        with db.session.begin_nested():
-            db.session.add(row)
+        # No savepoint: on SQLite one taken before the first write would commit on release.
+        # A clash fails the whole transaction, which the edge rolls back.
+        db.session.flush()
     except IntegrityError:
         raise Conflict(
             _("This submission is being saved by another request; send it again shortly."),
