@@ -21,11 +21,6 @@ from consult.hearings import paper, permissions, queries
 SUBMISSION_FIELDS = {"form_number", "participant", "comments", "responses"}
 
 
-def paper_scope(hearing_id: int) -> str:
-    """The idempotency scope of a hearing's paper forms (shared with the entry screen)."""
-    return f"hearing:{hearing_id}:paper"
-
-
 @bp.post("/hearings/<int:hearing_id>/submissions")
 @write
 @token_required
@@ -40,7 +35,7 @@ def submit_paper_form(hearing_id: int):
     def work() -> tuple[int, dict]:
         return 201, paper.submit_paper_form(g.api_user, hearing, data).as_json()
 
-    outcome = run_once(paper_scope(hearing.id), key, data, work)
+    outcome = run_once(paper.idempotency_scope(hearing), key, data, work)
     response = jsonify(outcome.body)
     response.status_code = outcome.status
     response.headers["Idempotent-Replayed"] = "true" if outcome.replayed else "false"

@@ -139,6 +139,11 @@ def scope_of(hearing: Hearing) -> Scope:
     return scope
 
 
+def idempotency_scope(hearing: Hearing) -> str:
+    """The `run_once` scope of a hearing's paper forms: entry screen and API alike."""
+    return f"hearing:{hearing.id}:paper"
+
+
 # --- permission and state -----------------------------------------------------------------
 
 
