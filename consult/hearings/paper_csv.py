@@ -81,7 +81,10 @@ def read_upload(upload: FileStorage | None) -> bytes:
     """The uploaded file's bytes, refusing a missing, empty or oversized file."""
     if upload is None or not upload.filename:
         raise ValidationError(_("Choose a CSV file to upload."), {"file": _("No file chosen.")})
-    raw = upload.stream.read(MAX_BYTES + 1)
+    try:
+        raw = upload.stream.read(MAX_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is a temporary file: release it now
     if len(raw) > MAX_BYTES:
         raise PayloadTooLarge(
             _(
