@@ -307,3 +307,24 @@ def test_printable_form_in_english_and_urdu(client, login_as, nsp):
     urdu = client.get(f"/hearings/{hearing.id}/paper/print?lang=ur")
     assert urdu.status_code == 200 and 'dir="rtl"' in urdu.get_data(as_text=True)
     assert client.get(f"/hearings/{hearing.id}/paper/print?lang=fr").status_code == 422
+
+
+def test_paper_input_shows_in_threads_results_and_hearing_counts(client, nsp):
+    from consult.hearings import queries
+    from consult.surveys import queries as survey_queries
+
+    facilitator = make_user(role="facilitator")
+    hearing = make_hearing(facilitator, status="open", title="Peshawar University hearing")
+    paper.submit_paper_form(facilitator, hearing, form())
+    paper.submit_paper_form(
+        facilitator, hearing, form(participant={"name": "Gul", "show_name": "1"})
+    )
+    db.session.commit()
+    thread = client.get("/policies/nsp-2022-2026/sections/national-cohesion").get_data(as_text=True)
+    assert "Teach the constitution in every school." in thread
+    assert "Participant at Peshawar University hearing" in thread and "Gul" in thread
+    results = survey_queries.survey_results(survey_of())
+    assert results["responses"] == 2
+    assert results["questions"]["ratings"]["rows"]["NC-1"]["distribution"]["4"] == 2
+    counts = queries.count_contributions([hearing.id])[hearing.id]
+    assert (counts.comments["paper"], counts.responses["paper"]) == (4, 2)
