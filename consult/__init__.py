@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
+    from consult.hearings import paper_views  # noqa: F401  (its routes join the blueprint)
     from consult.hearings.views import bp as hearings_bp
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp

@@ -1,6 +1,23 @@
 """JSON API v1: the same services as the HTML pages, with Bearer-token writes."""
 
-from consult.api import comments, curation, hearings, moderation, surveys, views
+from consult.api import (
+    comments,
+    curation,
+    hearing_submissions,
+    hearings,
+    moderation,
+    surveys,
+    views,
+)
 from consult.api.blueprint import bp
 
-__all__ = ["bp", "comments", "curation", "hearings", "moderation", "surveys", "views"]
+__all__ = [
+    "bp",
+    "comments",
+    "curation",
+    "hearing_submissions",
+    "hearings",
+    "moderation",
+    "surveys",
+    "views",
+]

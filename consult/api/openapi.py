@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from consult.core.vocab import (
+    AGE_BANDS,
     CHANNELS,
     COMMENT_STATUSES,
     FLAG_REASONS,
+    GENDERS,
     HEARING_STATUSES,
     POLICY_STATUSES,
     PROVINCES,
+    STAKEHOLDER_GROUPS,
     STANCES,
 )
 
@@ -1036,6 +1039,111 @@ PATHS.update(
         },
     }
 )
+
+PAPER_PARTICIPANT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": ["string", "null"], "maxLength": 80},
+        "show_name": {"type": "boolean", "description": "Consent to show the name"},
+        "province": {"type": "string", "enum": list(PROVINCES)},
+        "stakeholder_group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
+        "gender": {"type": "string", "enum": list(GENDERS)},
+        "age_band": {"type": "string", "enum": list(AGE_BANDS)},
+    },
+    "description": "Missing codes are `undisclosed`",
+}
+
+PATHS["/hearings/{hearing_id}/submissions"] = {
+    "post": {
+        "summary": "Assigned facilitators and admins: save one paper form, once per key",
+        "description": (
+            "All or nothing: the attendee (channel `paper`), their comments and their survey "
+            "responses. The same `Idempotency-Key` again returns the first answer and writes "
+            "nothing (header `Idempotent-Replayed: true`); the same key with another body is "
+            "409. Allowed while the hearing is open and after it closed. Error `fields` are "
+            "`form_number`, `participant.<field>`, `comments.<i>.<field>`, "
+            "`responses.<i>.<question key>`."
+        ),
+        "operationId": "submitPaperForm",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            HEARING_PARAM,
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{7,127}$"},
+                "description": "Client-generated, one per paper form (a UUID)",
+            },
+        ],
+        "requestBody": _body(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "form_number": {
+                        "type": ["integer", "null"],
+                        "minimum": 1,
+                        "description": "The number on the paper; missing: the next free one",
+                    },
+                    "participant": PAPER_PARTICIPANT,
+                    "comments": {
+                        "type": "array",
+                        "maxItems": 200,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["section", "body"],
+                            "properties": {
+                                "section": {"type": "string", "description": "In scope"},
+                                "objective": {"type": ["string", "null"]},
+                                "stance": {"type": ["string", "null"], "enum": [*STANCES, None]},
+                                "body": {"type": "string", "maxLength": 5000},
+                            },
+                        },
+                        "description": "At most one per section or objective",
+                    },
+                    "responses": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["survey", "answers"],
+                            "properties": {
+                                "survey": {
+                                    "type": ["string", "integer"],
+                                    "description": "Survey key or id, of an in-scope section",
+                                },
+                                "answers": {"type": "object"},
+                            },
+                        },
+                    },
+                },
+            }
+        ),
+        "responses": {
+            "201": _json(
+                {
+                    "type": "object",
+                    "properties": {
+                        "participant_id": {"type": "integer"},
+                        "comments": {"type": "array", "items": {"type": "integer"}},
+                        "responses": {"type": "array", "items": {"type": "integer"}},
+                        "form_number": {"type": "integer"},
+                    },
+                },
+                "Saved (or the stored answer to a repeated key)",
+            ),
+            **WRITE_ERRORS,
+            "403": _error_response("Not assigned to this hearing"),
+            "404": _error_response("No such hearing"),
+            "409": _error_response(
+                "Form number already entered; key reused with another body; hearing not open yet"
+            ),
+        },
+    }
+}
 
 
 def openapi_document() -> dict[str, Any]:

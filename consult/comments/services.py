@@ -131,12 +131,16 @@ def post_attendee_comment(
     stance: Any = None,
     channel: str = "hearing",
     hearing_id: int | None = None,
+    *,
+    dedupe: bool = True,
 ) -> PostResult:
     """Post for a hearing attendee, who has no account to check.
 
     The hearings domain has already decided that this attendee may post here now (the
     hearing is open, the section is in its scope, the facilitator entered the form); the
-    consultation itself must still be taking comments.
+    consultation itself must still be taking comments. `dedupe=False` skips the
+    one-minute double-submit check: a paper form may say "Agreed." on two objectives, and
+    its repeats are caught by the form's idempotency key instead.
     """
     if participant.kind != "attendee" or participant.user is not None:
         raise PermissionDenied(_("Only hearing attendees post without an account."))
@@ -148,7 +152,15 @@ def post_attendee_comment(
     if refusal:
         raise PermissionDenied(refusal)
     return _post(
-        participant.id, section, body, objective_key, parent_id, stance, channel, hearing_id
+        participant.id,
+        section,
+        body,
+        objective_key,
+        parent_id,
+        stance,
+        channel,
+        hearing_id,
+        dedupe=dedupe,
     )
 
 
@@ -161,6 +173,8 @@ def _post(
     stance: Any,
     channel: str,
     hearing_id: int | None,
+    *,
+    dedupe: bool = True,
 ) -> PostResult:
     policy: Policy = section.policy
     if channel not in CHANNELS:
@@ -206,7 +220,7 @@ def _post(
         objective_id = objective.id if objective else None
 
     digest = _digest(body)
-    recent = db.session.scalar(
+    recent = dedupe and db.session.scalar(
         select(Comment)
         .where(
             Comment.participant_id == participant_id,
@@ -217,7 +231,7 @@ def _post(
         )
         .limit(1)
     )
-    if recent is not None:
+    if recent:
         return PostResult(recent, created=False)
 
     new_id = None if parent else _new_comment_id()
@@ -250,6 +264,43 @@ def edit_comment(user: User, comment: Comment, body: Any, stance: Any = ...) -> 
         raise PermissionDenied(_("Only its author can edit a comment."))
     if not permissions.can_edit(user, comment, comment.section.policy):
         raise PermissionDenied(_("This comment can no longer be edited."))
+    return _apply_edit(comment, body, stance)
+
+
+def edit_attendee_comment(comment: Comment, body: Any, stance: Any = ...) -> Comment:
+    """Correct a hearing attendee's comment as typed up from paper, keeping a revision.
+
+    For the facilitator who entered a paper form and found a typing mistake: the hearings
+    domain has already decided that this person may correct this form (it manages the
+    hearing, the comment is the form's). Only attendee comments from a hearing qualify;
+    the consultation must still be taking comments, as for an author's own edit.
+    """
+    if comment.participant.kind != "attendee" or comment.hearing_id is None:
+        raise PermissionDenied(_("Only a hearing attendee's comment is corrected this way."))
+    if comment.status not in ("published", "pending"):
+        raise PermissionDenied(_("This comment can no longer be edited."))
+    refusal = permissions.feedback_refusal(comment.section.policy, comment.section)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return _apply_edit(comment, body, stance)
+
+
+def withdraw_attendee_comment(comment: Comment) -> Comment:
+    """Withdraw a hearing attendee's comment on a correction that empties its box.
+
+    As `edit_attendee_comment`, the hearings domain has authorized the correction; the
+    text stays in the record (status `withdrawn`), replies stay in place.
+    """
+    if comment.participant.kind != "attendee" or comment.hearing_id is None:
+        raise PermissionDenied(_("Only a hearing attendee's comment is corrected this way."))
+    if comment.status in ("published", "pending"):
+        comment.status = "withdrawn"
+        comment.withdrawn_at = utcnow()
+        db.session.flush()
+    return comment
+
+
+def _apply_edit(comment: Comment, body: Any, stance: Any) -> Comment:
     body = clean_body(body)
     new_stance = comment.stance if stance is ... else clean_stance(stance)
     if body == comment.body and new_stance == comment.stance:

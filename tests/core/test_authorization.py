@@ -66,6 +66,16 @@ MATRIX = [
     ("POST", "/hearings/{hearing}/outcome", (302, 403, 403, 403, 409)),
     ("POST", "/hearings/{hearing}/facilitators", (302, 403, 403, 403, 302)),
     ("POST", "/hearings/{hearing}/facilitators/{author}/remove", (302, 403, 403, 403, 404)),
+    # Paper forms: printable and the template before opening; entry only once open (409).
+    ("GET", "/hearings/{hearing}/paper", (302, 403, 403, 403, 200)),
+    ("POST", "/hearings/{hearing}/paper", (302, 403, 403, 403, 409)),
+    ("GET", "/hearings/{hearing}/paper/forms", (302, 403, 403, 403, 200)),
+    ("GET", "/hearings/{hearing}/paper/1", (302, 403, 403, 403, 404)),
+    ("POST", "/hearings/{hearing}/paper/1", (302, 403, 403, 403, 404)),
+    ("GET", "/hearings/{hearing}/paper/import", (302, 403, 403, 403, 200)),
+    ("POST", "/hearings/{hearing}/paper/import", (302, 403, 403, 403, 409)),
+    ("GET", "/hearings/{hearing}/paper/template.csv", (302, 403, 403, 403, 200)),
+    ("GET", "/hearings/{hearing}/paper/print", (302, 403, 403, 403, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
 ]
