@@ -38,13 +38,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import accounts, cli, comments, errors, moderation, surveys
+    from consult import accounts, cli, comments, errors, invitations, moderation, surveys
     from consult.core import i18n, perms, security
 
     accounts.init_app()
     comments.init_app()
     moderation.init_app()
     surveys.init_app()
+    invitations.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -85,6 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
+    from consult.invitations import admin_views  # noqa: F401  (its routes join the blueprint)
+    from consult.invitations.views import bp as invitations_bp
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(survey_builder_bp)
+    app.register_blueprint(invitations_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

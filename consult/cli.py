@@ -11,11 +11,13 @@ from consult.core import audit
 
 def init_app(app: Flask) -> None:
     from consult.accounts import cli as accounts_cli
+    from consult.invitations import cli as invitations_cli
     from consult.policy import cli as policy_cli
 
     group = AppGroup("consult", help="Consult administration commands.")
     policy_cli.register(group)
     accounts_cli.register(group)
+    invitations_cli.register(group)
 
     @group.command("verify-audit")
     def verify_audit() -> None:

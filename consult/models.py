@@ -3,6 +3,7 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
+from consult.invitations.models import Invitation, Invitee, StakeholderBody
 from consult.moderation.models import (
     CampaignBand,
     CampaignGroup,
@@ -39,6 +40,9 @@ __all__ = [
     "CommentRevision",
     "Endorsement",
     "Flag",
+    "Invitation",
+    "Invitee",
+    "StakeholderBody",
     "CommentTheme",
     "FeaturedQuote",
     "ModerationAction",

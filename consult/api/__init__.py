@@ -1,6 +1,6 @@
 """JSON API v1: the same services as the HTML pages, with Bearer-token writes."""
 
-from consult.api import comments, curation, moderation, surveys, views
+from consult.api import comments, curation, invitations, moderation, surveys, views
 from consult.api.blueprint import bp
 
-__all__ = ["bp", "comments", "curation", "moderation", "surveys", "views"]
+__all__ = ["bp", "comments", "curation", "invitations", "moderation", "surveys", "views"]

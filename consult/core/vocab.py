@@ -64,6 +64,19 @@ HOLD_REASONS = ("blocked-term", "link-limit")
 # A group of near-identical comments (moderation/campaigns.py): found by the platform,
 # confirmed by a moderator as one campaign, or split up by a moderator (not a campaign).
 CAMPAIGN_STATUSES = ("candidate", "confirmed", "split")
+# Who a policy invites to its invited stream (invitations/): CONTRACT §3.
+BODY_KINDS = (
+    "federal-ministry",
+    "provincial-government",
+    "regional-government",
+    "military",
+    "expert-council",
+    "academia",
+    "civil-society",
+    "other",
+)
+# Where an input came from: anyone (`open`) or a person invited to the consultation.
+INPUT_STREAMS = ("open", "invited")
 
 LABELS = {
     "role": {
@@ -170,6 +183,20 @@ LABELS = {
         "candidate": _l("Possible campaign, not yet reviewed"),
         "confirmed": _l("Confirmed campaign"),
         "split": _l("Split up: not a campaign"),
+    },
+    "body_kind": {
+        "federal-ministry": _l("Federal ministry or division"),
+        "provincial-government": _l("Provincial government"),
+        "regional-government": _l("Government of Gilgit-Baltistan or Azad Jammu and Kashmir"),
+        "military": _l("Military institution"),
+        "expert-council": _l("Council of experts"),
+        "academia": _l("Academia"),
+        "civil-society": _l("Civil society"),
+        "other": _l("Other body"),
+    },
+    "input_stream": {
+        "open": _l("Open consultation"),
+        "invited": _l("Invited"),
     },
     "policy_status": {
         "draft": _l("Draft"),
