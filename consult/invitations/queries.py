@@ -144,7 +144,7 @@ def list_unsent_ids(policy_id: int) -> list[int]:
 
 def list_remindable_ids(policy_id: int) -> list[int]:
     """Sent, unrevoked invitations whose invitee (joined or not) has not contributed."""
-    stmt = _with_accounts(select(Invitation.id)).where(
+    stmt = _with_accounts(select(Invitation.id).select_from(Invitee)).where(
         Invitee.policy_id == policy_id,
         Invitation.sent_at.is_not(None),
         Invitation.revoked_at.is_(None),
