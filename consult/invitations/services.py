@@ -30,7 +30,6 @@ from consult.invitations.names import body_key, clean_text
 from consult.policy.models import Policy
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-DEFAULT_MAX_AGE_DAYS = 30
 
 
 class InvitationGone(DomainError):
@@ -368,7 +367,7 @@ def _issue_token(invitation: Invitation) -> str:
     """A new link for the invitation; the previous one (if any) stops working."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    days = current_app.config.get("INVITATION_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
     invitation.token_hash = _digest(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=days)

@@ -20,7 +20,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _limit() -> str:
-    return current_app.config.get("RATELIMIT_INVITATION", "20 per minute;100 per hour")
+    return current_app.config["RATELIMIT_INVITATION"]
 
 
 def chosen_policy() -> Policy:

@@ -221,3 +221,38 @@ def test_resend_revoke_remind_are_audited_admin_buttons(client, runner, nsp, log
     } <= actions
     html = client.get(f"/admin/invitations/?policy={nsp.slug}").get_data(as_text=True)
     assert "invitee@example.org" in html and "(revoked)" in html
+
+
+def test_the_token_page_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_INVITATION="3 per minute")
+    client = app.test_client()
+    codes = [client.get("/invitations/" + "y" * 43).status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+
+
+def test_labels_cost_one_query_per_page_whatever_the_number(client, runner, nsp):
+    from consult.comments import services as comments
+    from tests.factories import section_of
+    from tests.helpers import count_queries
+
+    section = f"/policies/{nsp.slug}/sections/national-cohesion"
+
+    def invited_comments(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            _invite(nsp, f"p{i}@example.org", body=f"Body {i}")
+        _send(runner, nsp)
+        for message in outbox()[-n:]:
+            token = LINK.search(message.body).group(1)
+            user = services.accept_invitation(token, f"Invited {token[:6]}", DEFAULT_PASSWORD, True)
+            comments.post_comment(user, section_of(), f"Invited view {token[:6]}")
+        db.session.commit()
+
+    invited_comments(2, 0)
+    with count_queries() as few:
+        html = client.get(section).get_data(as_text=True)
+    assert html.count("invited: Body") == 2
+    invited_comments(8, 2)
+    with count_queries() as many:
+        html = client.get(section).get_data(as_text=True)
+    assert html.count("invited: Body") == 10
+    assert len(many) == len(few)
