@@ -95,6 +95,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     CONFIRM_EMAIL_MAX_AGE = int(os.environ.get("CONFIRM_EMAIL_MAX_AGE", 3 * 24 * 3600))
     INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", 30))
+    # Institutional submissions' PDFs: outside the web root, served only as downloads.
+    SUBMISSION_STORAGE = os.environ.get("SUBMISSION_STORAGE", str(INSTANCE_DIR / "submissions"))
+    SUBMISSION_BODY_QUOTA = int(os.environ.get("SUBMISSION_BODY_QUOTA", 50 * 1024 * 1024))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | outbox | smtp
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))

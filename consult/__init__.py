@@ -86,7 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     from consult.api import bp as api_bp
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
-    from consult.invitations import admin_views  # noqa: F401  (its routes join the blueprint)
+    from consult.invitations import (  # noqa: F401  (their routes join the blueprint)
+        admin_views,
+        submission_views,
+    )
     from consult.invitations.views import bp as invitations_bp
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp

@@ -3,7 +3,14 @@
 from consult.accounts.models import ApiToken, Participant, User
 from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
 from consult.core.audit import AuditEntry
-from consult.invitations.models import Invitation, Invitee, StakeholderBody
+from consult.invitations.models import (
+    Invitation,
+    Invitee,
+    StakeholderBody,
+    Submission,
+    SubmissionAttachment,
+    SubmissionPoint,
+)
 from consult.moderation.models import (
     CampaignBand,
     CampaignGroup,
@@ -43,6 +50,9 @@ __all__ = [
     "Invitation",
     "Invitee",
     "StakeholderBody",
+    "Submission",
+    "SubmissionAttachment",
+    "SubmissionPoint",
     "CommentTheme",
     "FeaturedQuote",
     "ModerationAction",

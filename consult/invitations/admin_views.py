@@ -70,7 +70,10 @@ def import_invitees():
     form = forms.ImportForm()
     if not form.validate_on_submit():
         return _import_page(policy, form, status=422 if request.method == "POST" else 200)
-    data = form.file.data.read(services.csvimport.MAX_BYTES + 1)
+    try:
+        data = form.file.data.read(services.csvimport.MAX_BYTES + 1)
+    finally:
+        form.file.data.close()  # large uploads are spooled to a temporary file
     dry_run = not form.apply.data
     with transaction():
         report = services.import_invitees(
@@ -150,6 +153,7 @@ def _invitee_data(form: forms.InviteeForm) -> services.InviteeData:
         affiliation=form.affiliation.data,
         stakeholder_group=form.stakeholder_group.data,
         province=form.province.data or None,
+        representative=form.representative.data,
     )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -62,6 +70,10 @@ class InviteeForm(FlaskForm):
         _l("Stakeholder group"), choices=select_choices("stakeholder_group"), default="undisclosed"
     )
     province = SelectField(_l("Province (optional)"), choices=_optional("province"), default="")
+    representative = BooleanField(
+        _l("Representative of the body"),
+        description=_l("May submit the body's formal response, once joined."),
+    )
 
     def set_bodies(self, bodies) -> None:
         self.body_id.choices = [SelectChoice("", _l("None"))] + [
@@ -108,3 +120,23 @@ class AttachForm(FlaskForm):
     """Add the invitation to the account one is signed in with."""
 
     show_label = BooleanField(LABEL_CONSENT)
+
+
+class StatementForm(FlaskForm):
+    """The overall statement of a body's draft response."""
+
+    statement = TextAreaField(
+        _l("Overall statement"), validators=[Optional(), Length(max=20_000, message=TOO_LONG)]
+    )
+    unpublished = BooleanField(_l("Keep this response unpublished (moderators and admins only)"))
+
+
+class PointForm(FlaskForm):
+    """A comment of the response on a section and, optionally, one objective."""
+
+    section = SelectField(_l("Section"), choices=[], validate_choice=False)
+    objective = StringField(
+        _l("Objective key (optional)"), validators=[Optional(), Length(max=20, message=TOO_LONG)]
+    )
+    stance = SelectField(_l("Stance"), choices=_optional("stance"), default="")
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(message=REQUIRED)])

@@ -10,12 +10,13 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, UTCDateTime
-from consult.core.vocab import BODY_KINDS, PROVINCES, STAKEHOLDER_GROUPS, sql_in
+from consult.core.vocab import BODY_KINDS, PROVINCES, STAKEHOLDER_GROUPS, STANCES, sql_in
 from consult.extensions import db
 
 
@@ -69,6 +70,8 @@ class Invitee(TimestampMixin, db.Model):
     province: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     show_label: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Nominated by an administrator to submit the body's formal response.
+    representative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     body: Mapped[StakeholderBody | None] = relationship(lazy="joined")
     invitation: Mapped[Invitation] = relationship(back_populates="invitee", uselist=False)
@@ -101,3 +104,79 @@ class Invitation(TimestampMixin, db.Model):
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     invitee: Mapped[Invitee] = relationship(back_populates="invitation", lazy="joined")
+
+
+SUBMISSION_STATUSES = ("draft", "submitted")
+
+
+class Submission(TimestampMixin, db.Model):
+    """A body's formal written response, one row per version.
+
+    A body has at most one draft at a time; submitting makes a version read-only, and a
+    revision starts a new draft (the next version) from the last submitted one, so every
+    version a body sent stays in the record.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        UniqueConstraint("body_id", "version"),
+        CheckConstraint(f"status IN ({sql_in(SUBMISSION_STATUSES)})", name="status"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
+    body_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_bodies.id"), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="draft")
+    statement: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The body asked for it not to be published: moderators and admins only.
+    unpublished: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    body: Mapped[StakeholderBody] = relationship(lazy="joined")
+    points: Mapped[list[SubmissionPoint]] = relationship(
+        back_populates="submission", order_by="SubmissionPoint.id"
+    )
+    attachments: Mapped[list[SubmissionAttachment]] = relationship(
+        back_populates="submission", order_by="SubmissionAttachment.id"
+    )
+
+
+class SubmissionPoint(TimestampMixin, db.Model):
+    """A comment of a submission on a section, optionally one objective, with a stance."""
+
+    __tablename__ = "submission_points"
+    __table_args__ = (
+        CheckConstraint(f"stance IS NULL OR stance IN ({sql_in(STANCES)})", name="stance"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id"), nullable=False, index=True
+    )
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False)
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id"))
+    stance: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="points")
+
+
+class SubmissionAttachment(TimestampMixin, db.Model):
+    """A PDF of a submission: stored outside the web root under its SHA-256, served only
+    as a download."""
+
+    __tablename__ = "submission_attachments"
+    __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(120), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="attachments")

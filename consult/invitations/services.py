@@ -132,6 +132,7 @@ class InviteeData:
     affiliation: Any = None
     stakeholder_group: Any = "undisclosed"
     province: Any = None
+    representative: Any = False
 
 
 def _clean_invitee(policy_id: int, data: InviteeData, invitee_id: int | None) -> dict[str, Any]:
@@ -177,6 +178,7 @@ def _clean_invitee(policy_id: int, data: InviteeData, invitee_id: int | None) ->
         "affiliation": affiliation,
         "stakeholder_group": group,
         "province": province,
+        "representative": bool(data.representative) and body_id is not None,
     }
 
 

@@ -16,6 +16,8 @@ BODY_KINDS = (
     "'expert-council', 'academia', 'civil-society', 'other'"
 )
 STREAMS = "'open', 'invited'"
+STANCES = "'support', 'oppose', 'concern', 'suggestion'"
+SUBMISSION_STATUSES = "'draft', 'submitted'"
 PROVINCES = (
     "'punjab', 'sindh', 'khyber-pakhtunkhwa', 'balochistan', 'gilgit-baltistan', "
     "'azad-jammu-kashmir', 'islamabad', 'overseas', 'undisclosed'"
@@ -61,6 +63,7 @@ def upgrade():
         sa.Column("province", sa.String(length=32), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("show_label", sa.Boolean(), nullable=False),
+        sa.Column("representative", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             f"stakeholder_group IN ({GROUPS})", name=op.f("ck_invitees_stakeholder_group")
@@ -105,6 +108,70 @@ def upgrade():
         sa.UniqueConstraint("token_hash", name=op.f("uq_invitations_token_hash")),
     )
 
+    op.create_table(
+        "submissions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("policy_id", sa.Integer(), nullable=False),
+        sa.Column("body_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("unpublished", sa.Boolean(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(f"status IN ({SUBMISSION_STATUSES})", name=op.f("ck_submissions_status")),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_submissions_version")),
+        sa.ForeignKeyConstraint(["policy_id"], ["policies.id"], name=op.f("fk_submissions_policy_id_policies")),
+        sa.ForeignKeyConstraint(
+            ["body_id"], ["stakeholder_bodies.id"], name=op.f("fk_submissions_body_id_stakeholder_bodies")
+        ),
+        sa.ForeignKeyConstraint(["author_id"], ["users.id"], name=op.f("fk_submissions_author_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submissions")),
+        sa.UniqueConstraint("body_id", "version", name=op.f("uq_submissions_body_id_version")),
+    )
+    op.create_table(
+        "submission_points",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("section_id", sa.Integer(), nullable=False),
+        sa.Column("objective_id", sa.Integer(), nullable=True),
+        sa.Column("stance", sa.String(length=16), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            f"stance IS NULL OR stance IN ({STANCES})", name=op.f("ck_submission_points_stance")
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"], ["submissions.id"], name=op.f("fk_submission_points_submission_id_submissions")
+        ),
+        sa.ForeignKeyConstraint(["section_id"], ["sections.id"], name=op.f("fk_submission_points_section_id_sections")),
+        sa.ForeignKeyConstraint(
+            ["objective_id"], ["objectives.id"], name=op.f("fk_submission_points_objective_id_objectives")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission_points")),
+    )
+    with op.batch_alter_table("submission_points", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_submission_points_submission_id"), ["submission_id"], unique=False)
+    op.create_table(
+        "submission_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=120), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("size > 0", name=op.f("ck_submission_attachments_size")),
+        sa.ForeignKeyConstraint(
+            ["submission_id"], ["submissions.id"], name=op.f("fk_submission_attachments_submission_id_submissions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission_attachments")),
+    )
+    with op.batch_alter_table("submission_attachments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_submission_attachments_submission_id"), ["submission_id"], unique=False
+        )
+
     for table in ("comments", "survey_responses"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(
@@ -118,6 +185,9 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_stream"), type_="check")
             batch_op.drop_column("stream")
+    op.drop_table("submission_attachments")
+    op.drop_table("submission_points")
+    op.drop_table("submissions")
     op.drop_table("invitations")
     with op.batch_alter_table("invitees", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invitees_user_id"))

@@ -77,6 +77,10 @@ MATRIX = [
     ("POST", "/admin/invitations/{invitation}/resend", (302, 403, 403, 403, 302)),
     ("POST", "/admin/invitations/{invitation}/revoke", (302, 403, 403, 403, 302)),
     ("POST", "/admin/invitations/{invitation}/remind", (302, 403, 403, 403, 302)),
+    ("GET", "/bodies/{body}/response", (404, 404, 404, 404, 404)),
+    ("POST", "/bodies/{body}/response/draft", (302, 403, 403, 403, 403)),
+    ("GET", "/submissions/1", (302, 404, 404, 404, 404)),
+    ("GET", "/submissions/attachments/1", (404, 404, 404, 404, 404)),
 ]
 
 
