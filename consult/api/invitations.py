@@ -4,14 +4,16 @@ invitations (admins)."""
 from __future__ import annotations
 
 from flask import g, jsonify
+from flask_login import AnonymousUserMixin
 
-from consult.api.auth import token_required
+from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
 from consult.api.requests import id_field, int_arg, json_body
 from consult.core.params import choice_arg
 from consult.core.transaction import transaction, write
 from consult.errors import PermissionDenied
-from consult.invitations import permissions, queries, serializers, services
+from consult.extensions import db
+from consult.invitations import permissions, queries, serializers, services, submissions
 from consult.invitations.queries import InviteeRow
 from consult.policy.models import Policy
 from consult.policy.queries import get_policy
@@ -149,3 +151,89 @@ def send_invitations(policy: str):
             services.send_invitation(queries.get_invitation(invitation_id), g.api_user.id)
         sent += 1
     return jsonify({"sent": sent}), 201
+
+
+# --- institutional submissions (representatives) --------------------------------------
+
+
+def _submission_json(s) -> dict:
+    return {
+        "id": s.id,
+        "body_id": s.body_id,
+        "version": s.version,
+        "status": s.status,
+        "statement": s.statement,
+        "unpublished": s.unpublished,
+        "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
+        "points": [
+            {
+                "id": p.id,
+                "section_id": p.section_id,
+                "objective_id": p.objective_id,
+                "stance": p.stance,
+                "body": p.body,
+            }
+            for p in s.points
+        ],
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "size": a.size, "sha256": a.sha256}
+            for a in s.attachments
+        ],
+    }
+
+
+@bp.get("/bodies/<int:body_id>/submissions")
+def list_submissions(body_id: int):
+    """The versions of a body's response the caller may read (a token is optional)."""
+    user = bearer_user() or AnonymousUserMixin()
+    versions = submissions.list_versions(queries.get_body(body_id), user)
+    return jsonify({"submissions": [_submission_json(s) for s in versions]})
+
+
+@bp.post("/bodies/<int:body_id>/submissions")
+@write
+@token_required
+def start_submission(body_id: int):
+    draft = submissions.start_draft(g.api_user, queries.get_body(body_id))
+    return jsonify(_submission_json(draft)), 201
+
+
+@bp.patch("/submissions/<int:submission_id>")
+@write
+@token_required
+def update_submission(submission_id: int):
+    s = submissions.get_submission(submission_id)
+    data = json_body({"statement", "unpublished"})
+    submissions.save_draft(
+        g.api_user,
+        s,
+        data.get("statement", s.statement),
+        bool(data.get("unpublished", s.unpublished)),
+    )
+    return jsonify(_submission_json(s))
+
+
+@bp.post("/submissions/<int:submission_id>/points")
+@write
+@token_required
+def add_submission_point(submission_id: int):
+    s = submissions.get_submission(submission_id)
+    data = json_body({"section", "objective", "stance", "body"})
+    submissions.add_point(
+        g.api_user,
+        s,
+        data.get("section"),
+        data.get("objective"),
+        data.get("stance"),
+        data.get("body"),
+    )
+    db.session.refresh(s)
+    return jsonify(_submission_json(s)), 201
+
+
+@bp.post("/submissions/<int:submission_id>/submit")
+@write
+@token_required
+def submit_submission(submission_id: int):
+    s = submissions.submit(g.api_user, submissions.get_submission(submission_id))
+    return jsonify(_submission_json(s))

@@ -1133,6 +1133,117 @@ PATHS.update(
 )
 
 
+_SUBMISSION = {
+    "type": "object",
+    "required": ["id", "body_id", "version", "status", "statement"],
+    "properties": {
+        "id": {"type": "integer"},
+        "body_id": {"type": "integer"},
+        "version": {"type": "integer", "minimum": 1},
+        "status": {"type": "string", "enum": ["draft", "submitted"]},
+        "statement": {"type": "string"},
+        "unpublished": {"type": "boolean"},
+        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+        "points": {"type": "array", "items": {"type": "object"}},
+        "attachments": {"type": "array", "items": {"type": "object"}},
+    },
+}
+BODY_ID_PARAM = {"name": "body_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+SUBMISSION_PARAM = {
+    "name": "submission_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+REP_ERRORS = {
+    "401": _error_response("Missing, unknown or revoked token"),
+    "403": _error_response("Not a nominated representative of this body"),
+    "404": _error_response("No such body or submission"),
+    "409": _error_response("The version is submitted, read-only"),
+    "422": _error_response("Invalid field values"),
+}
+
+
+def _rep_op(summary: str, op_id: str, params, status="200", body=None):
+    op: dict[str, Any] = {
+        "summary": f"Representatives: {summary}",
+        "operationId": op_id,
+        "security": [{"bearerAuth": []}],
+        "parameters": params,
+        "responses": {status: _json(_SUBMISSION), **REP_ERRORS},
+    }
+    if body is not None:
+        op["requestBody"] = _body({"type": "object", "additionalProperties": False, **body})
+    return op
+
+
+PATHS.update(
+    {
+        "/bodies/{body_id}/submissions": {
+            "get": {
+                "summary": "The versions of a body's formal response the caller may read "
+                "(published ones for everyone; drafts and unpublished ones for its "
+                "representatives, moderators and admins with a token)",
+                "operationId": "listSubmissions",
+                "parameters": [BODY_ID_PARAM],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"submissions": {"type": "array", "items": _SUBMISSION}},
+                        }
+                    ),
+                    "404": _error_response("No such body"),
+                },
+            },
+            "post": _rep_op(
+                "the body's draft: the one in progress, or a new version copied from the last",
+                "startSubmission",
+                [BODY_ID_PARAM],
+                "201",
+            ),
+        },
+        "/submissions/{submission_id}": {
+            "patch": _rep_op(
+                "change a draft's statement or publication wish",
+                "updateSubmission",
+                [SUBMISSION_PARAM],
+                body={
+                    "properties": {
+                        "statement": {"type": "string", "maxLength": 20000},
+                        "unpublished": {"type": "boolean"},
+                    }
+                },
+            )
+        },
+        "/submissions/{submission_id}/points": {
+            "post": _rep_op(
+                "add a comment on a section (and optionally an objective) to a draft",
+                "addSubmissionPoint",
+                [SUBMISSION_PARAM],
+                "201",
+                body={
+                    "required": ["section", "body"],
+                    "properties": {
+                        "section": {"type": "string"},
+                        "objective": {"type": ["string", "null"]},
+                        "stance": {"type": ["string", "null"], "enum": [*STANCES, None]},
+                        "body": {"type": "string", "maxLength": 5000},
+                    },
+                },
+            )
+        },
+        "/submissions/{submission_id}/submit": {
+            "post": _rep_op(
+                "submit a draft; it becomes read-only (attachments are added on the web page)",
+                "submitSubmission",
+                [SUBMISSION_PARAM],
+            )
+        },
+    }
+)
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

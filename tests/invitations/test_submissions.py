@@ -175,3 +175,30 @@ def test_the_body_quota_is_enforced(client, nsp, app):
         assert _upload(client, sid, pdf, f"p{n}.pdf").status_code == 302
     over = _upload(client, sid, PDF.replace(b"612", b"700"), "p4.pdf")
     assert over.status_code == 422 and "quota" in over.get_data(as_text=True)
+
+
+def test_the_api_follows_the_same_rules(client, nsp, app):
+    from tests.helpers import bearer_for
+
+    body, user = _representative(nsp)
+    rep = bearer_for(user)
+    stranger = bearer_for(make_user())
+    assert client.post(f"/api/v1/bodies/{body.id}/submissions", headers=stranger).status_code == 403
+    draft = client.post(f"/api/v1/bodies/{body.id}/submissions", headers=rep)
+    assert draft.status_code == 201 and draft.json["version"] == 1
+    sid = draft.json["id"]
+    assert client.get(f"/api/v1/bodies/{body.id}/submissions").json == {"submissions": []}
+    client.patch(f"/api/v1/submissions/{sid}", headers=rep, json={"statement": "Formal view."})
+    point = client.post(
+        f"/api/v1/submissions/{sid}/points",
+        headers=rep,
+        json={"section": "defence", "objective": "DT-2", "stance": "concern", "body": "Care."},
+    )
+    assert point.status_code == 201 and len(point.json["points"]) == 1
+    assert (
+        client.post(f"/api/v1/submissions/{sid}/submit", headers=rep).json["status"] == "submitted"
+    )
+    late = client.patch(f"/api/v1/submissions/{sid}", headers=rep, json={"statement": "Late."})
+    assert late.status_code == 409
+    public = client.get(f"/api/v1/bodies/{body.id}/submissions").json["submissions"]
+    assert [s["statement"] for s in public] == ["Formal view."]
