@@ -24,7 +24,7 @@ from consult.core.urls import external_url
 from consult.core.vocab import BODY_KINDS, PROVINCES, STAKEHOLDER_GROUPS
 from consult.errors import Conflict, DomainError, NotFound, ValidationError
 from consult.extensions import db
-from consult.invitations import csvimport
+from consult.invitations import csvimport, queries
 from consult.invitations.models import Invitation, Invitee, StakeholderBody
 from consult.invitations.names import body_key, clean_text
 from consult.policy.models import Policy
@@ -457,6 +457,8 @@ def remind_invitation(invitation: Invitation, actor_id: int | None = None) -> No
     """
     if invitation.revoked_at is not None or invitation.sent_at is None:
         raise Conflict(_("Only sent invitations that are not revoked get reminders."))
+    if invitation.id not in queries.list_remindable_ids(invitation.invitee.policy_id):
+        raise Conflict(_("This person has already contributed."))
     invitee = invitation.invitee
     policy = _policy_of(invitee)
     if invitation.joined_at is None:

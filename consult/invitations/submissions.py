@@ -283,12 +283,14 @@ def submit(user: User, submission: Submission) -> Submission:
 
 
 def can_read(user: Any, submission: Submission) -> bool:
-    """Submitted and published: everyone; otherwise its representatives and the desk."""
-    if submission.status == "submitted" and not submission.unpublished:
+    """Submitted and published: everyone; submitted but unpublished: the desk and the
+    body's representatives; a draft: its representatives only (it is not sent yet)."""
+    own = is_signed_in(user) and permissions.submit_refusal(user, submission.body) is None
+    if submission.status == "draft":
+        return own
+    if not submission.unpublished:
         return True
-    if permissions.can_view_unpublished_submissions(user):
-        return True
-    return is_signed_in(user) and permissions.submit_refusal(user, submission.body) is None
+    return own or permissions.can_view_unpublished_submissions(user)
 
 
 def get_submission(submission_id: int) -> Submission:

@@ -123,3 +123,32 @@ def test_participation_page_shows_figures_and_no_emails(client, nsp, login_as):
     html = client.get(f"/invitations/participation?policy={nsp.slug}").get_data(as_text=True)
     assert "6 invited, 4 joined, 3 contributed." in html
     assert "GHQ" in html and "@example.org" not in html
+
+
+def test_reminders_go_only_to_those_who_have_not_contributed(app, nsp):
+    import pytest
+    from sqlalchemy import select
+
+    from consult.core.mail import outbox
+    from consult.errors import Conflict
+    from consult.invitations.models import Invitation, Invitee
+
+    _world(nsp)
+    remindable = set(queries.list_remindable_ids(nsp.id))
+    silent = {
+        inv.id
+        for inv, invitee in db.session.execute(
+            select(Invitation, Invitee).join(Invitee, Invitee.id == Invitation.invitee_id)
+        ).all()
+        if invitee.email in {p[0] for p in PEOPLE if not p[4]}
+    }
+    assert remindable == silent
+    spoke = db.session.scalar(
+        select(Invitation).join(Invitee).where(Invitee.email == "a@example.org")
+    )
+    with pytest.raises(Conflict):
+        services.remind_invitation(spoke)
+    before = len(outbox())
+    for invitation_id in sorted(remindable):
+        services.remind_invitation(db.session.get(Invitation, invitation_id))
+    assert len(outbox()) == before + len(silent)

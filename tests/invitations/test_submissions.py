@@ -202,3 +202,42 @@ def test_the_api_follows_the_same_rules(client, nsp, app):
     assert late.status_code == 409
     public = client.get(f"/api/v1/bodies/{body.id}/submissions").json["submissions"]
     assert [s["statement"] for s in public] == ["Formal view."]
+
+
+def test_upload_still_needs_the_csrf_token(make_app, tmp_path):
+    app = make_app(WTF_CSRF_ENABLED=True, SUBMISSION_STORAGE=str(tmp_path / "f"))
+    with app.app_context():
+        from consult.policy.loader import read_policy_file
+        from consult.policy.services import load_policy
+        from tests.conftest import NSP_FILE
+
+        nsp = load_policy(read_policy_file(NSP_FILE)).policy
+        body, _user = _representative(nsp)
+        draft = submissions_start(_user, body)
+    client = app.test_client()
+    login = client.get("/auth/login").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post(
+        "/auth/login",
+        data={"email": "rep@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
+    refused = _upload(client, draft, PDF, "x.pdf")
+    assert refused.status_code == 422
+    accepted = client.post(
+        f"/submissions/{draft}/attachments",
+        data={"file": (io.BytesIO(PDF), "x.pdf"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(SubmissionAttachment.filename)) == "x.pdf"
+
+
+def submissions_start(user, body) -> int:
+    from consult.invitations import submissions
+
+    draft = submissions.start_draft(user, body)
+    db.session.commit()
+    return draft.id
