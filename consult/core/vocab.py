@@ -194,6 +194,13 @@ LABELS = {
         "civil-society": _l("Civil society"),
         "other": _l("Other body"),
     },
+    "invitation_state": {
+        "not-sent": _l("Not sent"),
+        "sent": _l("Sent"),
+        "opened": _l("Opened"),
+        "joined": _l("Joined"),
+        "contributed": _l("Contributed"),
+    },
     "input_stream": {
         "open": _l("Open consultation"),
         "invited": _l("Invited"),
