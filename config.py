@@ -87,10 +87,17 @@ class Config:
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "3 per minute;10 per hour")
     # Posting comments and replies, per account, across the pages and the API.
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "5 per minute")
+    # The personal invitation page (/invitations/<token>), per address: guessing is useless
+    # (256-bit tokens) but should stay expensive anyway.
+    RATELIMIT_INVITATION = os.environ.get("RATELIMIT_INVITATION", "20 per minute;100 per hour")
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     CONFIRM_EMAIL_MAX_AGE = int(os.environ.get("CONFIRM_EMAIL_MAX_AGE", 3 * 24 * 3600))
+    INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", 30))
+    # Institutional submissions' PDFs: outside the web root, served only as downloads.
+    SUBMISSION_STORAGE = os.environ.get("SUBMISSION_STORAGE", str(INSTANCE_DIR / "submissions"))
+    SUBMISSION_BODY_QUOTA = int(os.environ.get("SUBMISSION_BODY_QUOTA", 50 * 1024 * 1024))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")  # log | outbox | smtp
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))

@@ -38,7 +38,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import accounts, cli, comments, errors, hearings, moderation, surveys
+    from consult import accounts, cli, comments, errors, hearings, invitations, moderation, surveys
     from consult.core import i18n, perms, security
 
     accounts.init_app()
@@ -46,6 +46,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     hearings.init_app()
     moderation.init_app()
     surveys.init_app()
+    invitations.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -88,6 +89,11 @@ def _register_blueprints(app: Flask) -> None:
     from consult.extensions import csrf
     from consult.hearings import paper_views  # noqa: F401  (its routes join the blueprint)
     from consult.hearings.views import bp as hearings_bp
+    from consult.invitations import (  # noqa: F401  (their routes join the blueprint)
+        admin_views,
+        submission_views,
+    )
+    from consult.invitations.views import bp as invitations_bp
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
@@ -102,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(survey_builder_bp)
     app.register_blueprint(hearings_bp)
+    app.register_blueprint(invitations_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -11,6 +11,7 @@ from consult.core import audit
 
 def init_app(app: Flask) -> None:
     from consult.accounts import cli as accounts_cli
+    from consult.invitations import cli as invitations_cli
     from consult.moderation import cli as moderation_cli
     from consult.policy import cli as policy_cli
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     policy_cli.register(group)
     accounts_cli.register(group)
     moderation_cli.register(group)
+    invitations_cli.register(group)
 
     @group.command("verify-audit")
     def verify_audit() -> None:

@@ -10,6 +10,14 @@ from consult.hearings.models import (
     hearing_facilitators,
     hearing_sections,
 )
+from consult.invitations.models import (
+    Invitation,
+    Invitee,
+    StakeholderBody,
+    Submission,
+    SubmissionAttachment,
+    SubmissionPoint,
+)
 from consult.moderation.models import (
     CampaignBand,
     CampaignGroup,
@@ -51,6 +59,12 @@ __all__ = [
     "HearingAttendee",
     "hearing_facilitators",
     "hearing_sections",
+    "Invitation",
+    "Invitee",
+    "StakeholderBody",
+    "Submission",
+    "SubmissionAttachment",
+    "SubmissionPoint",
     "CommentTheme",
     "FeaturedQuote",
     "ModerationAction",

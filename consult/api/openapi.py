@@ -6,11 +6,13 @@ from typing import Any
 
 from consult.core.vocab import (
     AGE_BANDS,
+    BODY_KINDS,
     CHANNELS,
     COMMENT_STATUSES,
     FLAG_REASONS,
     GENDERS,
     HEARING_STATUSES,
+    INPUT_STREAMS,
     POLICY_STATUSES,
     PROVINCES,
     STAKEHOLDER_GROUPS,
@@ -1144,6 +1146,361 @@ PATHS["/hearings/{hearing_id}/submissions"] = {
         },
     }
 }
+
+
+_COUNTS = {
+    "type": "object",
+    "required": ["invited", "joined", "contributed"],
+    "properties": {
+        "invited": {"type": "integer"},
+        "joined": {"type": "integer"},
+        "contributed": {"type": "integer"},
+    },
+}
+_BODY = {
+    "type": "object",
+    "required": ["id", "name", "kind"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "kind": {"type": "string", "enum": list(BODY_KINDS)},
+        "contact": {"type": ["string", "null"]},
+        "invitees": {"type": "integer"},
+    },
+}
+_INVITATION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "invitee_id": {"type": "integer"},
+        "state": {
+            "type": "string",
+            "enum": ["not-sent", "sent", "opened", "joined", "contributed"],
+        },
+        "revoked": {"type": "boolean"},
+        "expired": {"type": "boolean"},
+        **{
+            name: {"type": ["string", "null"], "format": "date-time"}
+            for name in (
+                "sent_at",
+                "opened_at",
+                "joined_at",
+                "revoked_at",
+                "expires_at",
+                "last_reminded_at",
+            )
+        },
+        "reminders_sent": {"type": "integer"},
+    },
+}
+_INVITEE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "email": {"type": "string", "format": "email"},
+        "name": {"type": "string"},
+        "body": {"type": ["object", "null"]},
+        "affiliation": {"type": ["string", "null"]},
+        "stakeholder_group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
+        "province": {"type": ["string", "null"], "enum": [*PROVINCES, None]},
+        "joined": {"type": "boolean"},
+        "show_label": {"type": "boolean"},
+        "invitation": _INVITATION,
+    },
+}
+_STATE_PARAMS = [
+    {
+        "name": "state",
+        "in": "query",
+        "schema": {
+            "type": "string",
+            "enum": ["not-sent", "sent", "opened", "joined", "contributed"],
+        },
+    },
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+]
+ADMIN_ERRORS = {
+    "401": _error_response("Missing, unknown or revoked token"),
+    "403": _error_response("Not an administrator"),
+    "404": _error_response("No such policy"),
+}
+
+
+def _admin_op(summary: str, op_id: str, ok: dict[str, Any], status: str = "200", **extra: Any):
+    return {
+        "summary": f"Administrators: {summary}",
+        "operationId": op_id,
+        "security": [{"bearerAuth": []}],
+        "parameters": [POLICY_PARAM, *extra.pop("params", [])],
+        "responses": {status: _json(ok), **ADMIN_ERRORS, **extra.pop("errors", {})},
+        **extra,
+    }
+
+
+def _page_of(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": [name, "total", "page", "per_page"],
+        "properties": {
+            name: {"type": "array", "items": item},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    }
+
+
+PATHS.update(
+    {
+        "/policies/{policy}/participation": {
+            "get": {
+                "summary": "Moderators and admins: invited, joined and contributed (invited "
+                "stream), per stakeholder body kind",
+                "description": "`invited` counts everyone on the list whose invitation is not "
+                "revoked; `contributed` those whose account has a published comment or a "
+                "survey response on the policy. `by_body_kind` holds every body kind, and "
+                "`none` for invitees of no body when there are any. Input streams: "
+                + ", ".join(INPUT_STREAMS)
+                + ".",
+                "operationId": "getParticipation",
+                "security": [{"bearerAuth": []}],
+                "parameters": [POLICY_PARAM],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["invited", "joined", "contributed", "by_body_kind"],
+                            "properties": {
+                                **_COUNTS["properties"],
+                                "by_body_kind": {"type": "object", "additionalProperties": _COUNTS},
+                            },
+                        }
+                    ),
+                    **{**ADMIN_ERRORS, "403": _error_response("Not a moderator")},
+                },
+            }
+        },
+        "/policies/{policy}/participation/groups": {
+            "get": {
+                "summary": "Moderators and admins: the same figures per stakeholder group, and "
+                "the bodies that have not responded",
+                "operationId": "getParticipationByGroup",
+                "security": [{"bearerAuth": []}],
+                "parameters": [POLICY_PARAM],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "by_stakeholder_group": {
+                                    "type": "object",
+                                    "additionalProperties": _COUNTS,
+                                },
+                                "silent_bodies": {"type": "array", "items": _BODY},
+                            },
+                        }
+                    ),
+                    **{**ADMIN_ERRORS, "403": _error_response("Not a moderator")},
+                },
+            }
+        },
+        "/policies/{policy}/bodies": {
+            "get": _admin_op(
+                "the policy's stakeholder bodies",
+                "listBodies",
+                {"type": "object", "properties": {"bodies": {"type": "array", "items": _BODY}}},
+            ),
+            "post": _admin_op(
+                "add a stakeholder body (names unique per policy, whatever their case)",
+                "createBody",
+                _BODY,
+                "201",
+                requestBody=_body(
+                    {
+                        "type": "object",
+                        "required": ["name", "kind"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "maxLength": 200},
+                            "kind": {"type": "string", "enum": list(BODY_KINDS)},
+                            "contact": {"type": ["string", "null"], "maxLength": 300},
+                        },
+                    }
+                ),
+                errors={
+                    "409": _error_response("A body of that name exists"),
+                    "422": _error_response("Invalid field values"),
+                },
+            ),
+        },
+        "/policies/{policy}/invitees": {
+            "get": _admin_op(
+                "the invitee list with each invitation's state",
+                "listInvitees",
+                _page_of("invitees", _INVITEE),
+                params=_STATE_PARAMS,
+            ),
+            "post": _admin_op(
+                "put a person on the list (the invitation is not sent yet)",
+                "createInvitee",
+                _INVITEE,
+                "201",
+                requestBody=_body(
+                    {
+                        "type": "object",
+                        "required": ["email", "name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "email": {"type": "string", "format": "email"},
+                            "name": {"type": "string", "maxLength": 120},
+                            "body_id": {"type": ["integer", "null"]},
+                            "affiliation": {"type": ["string", "null"], "maxLength": 200},
+                            "stakeholder_group": {
+                                "type": "string",
+                                "enum": list(STAKEHOLDER_GROUPS),
+                            },
+                            "province": {"type": ["string", "null"], "enum": [*PROVINCES, None]},
+                        },
+                    }
+                ),
+                errors={
+                    "409": _error_response("The email is already on the list"),
+                    "422": _error_response("Invalid field values"),
+                },
+            ),
+        },
+        "/policies/{policy}/invitations": {
+            "get": _admin_op(
+                "every invitation with its state",
+                "listInvitations",
+                _page_of("invitations", _INVITATION),
+                params=_STATE_PARAMS,
+            ),
+            "post": _admin_op(
+                "send every invitation not yet sent, by email",
+                "sendInvitations",
+                {"type": "object", "properties": {"sent": {"type": "integer"}}},
+                "201",
+            ),
+        },
+    }
+)
+
+
+_SUBMISSION = {
+    "type": "object",
+    "required": ["id", "body_id", "version", "status", "statement"],
+    "properties": {
+        "id": {"type": "integer"},
+        "body_id": {"type": "integer"},
+        "version": {"type": "integer", "minimum": 1},
+        "status": {"type": "string", "enum": ["draft", "submitted"]},
+        "statement": {"type": "string"},
+        "unpublished": {"type": "boolean"},
+        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+        "points": {"type": "array", "items": {"type": "object"}},
+        "attachments": {"type": "array", "items": {"type": "object"}},
+    },
+}
+BODY_ID_PARAM = {"name": "body_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+SUBMISSION_PARAM = {
+    "name": "submission_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+REP_ERRORS = {
+    "401": _error_response("Missing, unknown or revoked token"),
+    "403": _error_response("Not a nominated representative of this body"),
+    "404": _error_response("No such body or submission"),
+    "409": _error_response("The version is submitted, read-only"),
+    "422": _error_response("Invalid field values"),
+}
+
+
+def _rep_op(summary: str, op_id: str, params, status="200", body=None):
+    op: dict[str, Any] = {
+        "summary": f"Representatives: {summary}",
+        "operationId": op_id,
+        "security": [{"bearerAuth": []}],
+        "parameters": params,
+        "responses": {status: _json(_SUBMISSION), **REP_ERRORS},
+    }
+    if body is not None:
+        op["requestBody"] = _body({"type": "object", "additionalProperties": False, **body})
+    return op
+
+
+PATHS.update(
+    {
+        "/bodies/{body_id}/submissions": {
+            "get": {
+                "summary": "The versions of a body's formal response the caller may read "
+                "(published ones for everyone; drafts and unpublished ones for its "
+                "representatives, moderators and admins with a token)",
+                "operationId": "listSubmissions",
+                "parameters": [BODY_ID_PARAM],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"submissions": {"type": "array", "items": _SUBMISSION}},
+                        }
+                    ),
+                    "404": _error_response("No such body"),
+                },
+            },
+            "post": _rep_op(
+                "the body's draft: the one in progress, or a new version copied from the last",
+                "startSubmission",
+                [BODY_ID_PARAM],
+                "201",
+            ),
+        },
+        "/submissions/{submission_id}": {
+            "patch": _rep_op(
+                "change a draft's statement or publication wish",
+                "updateSubmission",
+                [SUBMISSION_PARAM],
+                body={
+                    "properties": {
+                        "statement": {"type": "string", "maxLength": 20000},
+                        "unpublished": {"type": "boolean"},
+                    }
+                },
+            )
+        },
+        "/submissions/{submission_id}/points": {
+            "post": _rep_op(
+                "add a comment on a section (and optionally an objective) to a draft",
+                "addSubmissionPoint",
+                [SUBMISSION_PARAM],
+                "201",
+                body={
+                    "required": ["section", "body"],
+                    "properties": {
+                        "section": {"type": "string"},
+                        "objective": {"type": ["string", "null"]},
+                        "stance": {"type": ["string", "null"], "enum": [*STANCES, None]},
+                        "body": {"type": "string", "maxLength": 5000},
+                    },
+                },
+            )
+        },
+        "/submissions/{submission_id}/submit": {
+            "post": _rep_op(
+                "submit a draft; it becomes read-only (attachments are added on the web page)",
+                "submitSubmission",
+                [SUBMISSION_PARAM],
+            )
+        },
+    }
+)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -58,3 +58,49 @@ def flag_added(comment: Comment, flag: Flag) -> None:
     """Tell every registered listener about a new flag."""
     for listener in _FLAG_LISTENERS.values():
         listener(comment, flag)
+
+
+# --- the input stream and thread labels (registered by `invitations`) -------------------
+
+StreamResolver = Callable[[int, int], "str | None"]
+LabelProvider = Callable[[list[Comment]], dict[int, str]]
+_STREAM_RESOLVERS: dict[str, StreamResolver] = {}
+_LABEL_PROVIDERS: dict[str, LabelProvider] = {}
+
+
+def register_stream_resolver(name: str, resolver: StreamResolver) -> None:
+    """Ask `resolver(participant_id, policy_id)` which input stream a new comment is in.
+
+    It returns a code of `INPUT_STREAMS` or None (no opinion); the first code wins, and
+    with none the comment is in the `open` stream.
+    """
+    _STREAM_RESOLVERS[name] = resolver
+
+
+def resolve_stream(participant_id: int, policy_id: int) -> str:
+    """The input stream of a new comment by this participant on this policy."""
+    for resolver in _STREAM_RESOLVERS.values():
+        stream = resolver(participant_id, policy_id)
+        if stream:
+            return stream
+    return "open"
+
+
+def register_label_provider(name: str, provider: LabelProvider) -> None:
+    """Add small labels beside comments: `provider(comments)` returns {comment id: text}.
+
+    The thread calls it once per page with every comment shown, so a provider answers with
+    one query whatever the number of comments.
+    """
+    _LABEL_PROVIDERS[name] = provider
+
+
+def comment_labels(comments: list[Comment]) -> dict[int, list[str]]:
+    """Every registered provider's labels for these comments, by comment id."""
+    labels: dict[int, list[str]] = {}
+    if not comments:
+        return labels
+    for provider in _LABEL_PROVIDERS.values():
+        for comment_id, text in provider(comments).items():
+            labels.setdefault(comment_id, []).append(text)
+    return labels

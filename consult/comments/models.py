@@ -27,6 +27,7 @@ from consult.core.vocab import (
     COMMENT_STATUSES,
     FLAG_REASONS,
     HOLD_REASONS,
+    INPUT_STREAMS,
     MODERATION_REASONS,
     STANCES,
     sql_in,
@@ -42,6 +43,7 @@ class Comment(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN ({sql_in(COMMENT_STATUSES)})", name="status"),
         CheckConstraint(f"channel IN ({sql_in(CHANNELS)})", name="channel"),
+        CheckConstraint(f"stream IN ({sql_in(INPUT_STREAMS)})", name="stream"),
         CheckConstraint(f"stance IS NULL OR stance IN ({sql_in(STANCES)})", name="stance"),
         CheckConstraint("depth >= 0", name="depth"),
         CheckConstraint("(parent_id IS NULL) = (depth = 0)", name="parent_depth"),
@@ -69,6 +71,11 @@ class Comment(TimestampMixin, db.Model):
     depth: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
+    # `invited` when the author joined through an invitation to this policy (set at insert
+    # time by a registered resolver, `hooks.resolve_stream`), else `open`.
+    stream: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="open", server_default="open"
+    )
     # The hearing it came from (channel `hearing` or `paper`); named by table, so comments
     # never import the hearings domain above them.
     hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"), index=True)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.models import User
-from consult.comments import queries
+from consult.comments import hooks, queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import post_refusal
 from consult.core.params import choice_arg, int_arg
@@ -33,6 +33,8 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
         sort=choice_arg("sort", queries.SORTS, "new"),
         page=int_arg("page", 1),
     )
+    # One call per page, so the labels cost the same few queries for 10 or 200 comments.
+    thread.labels = hooks.comment_labels(thread.comments())
     refusal = post_refusal(current_user, page.policy, section)
     form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
     form.set_objectives(section.objectives)

@@ -57,6 +57,18 @@ class Thread:
     sort: str
     objective: str | None
     my_endorsements: dict[int, str]
+    # Small labels beside comments from `hooks.comment_labels` ("invited: Council of Experts").
+    labels: dict[int, list[str]] = field(default_factory=dict)
+
+    def comments(self) -> list[Comment]:
+        """Every comment on this page, replies included, in no particular order."""
+        found: list[Comment] = []
+        stack = list(self.page.items)
+        while stack:
+            node = stack.pop()
+            found.append(node.comment)
+            stack.extend(node.children)
+        return found
 
 
 def get_thread(

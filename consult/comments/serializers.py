@@ -32,4 +32,5 @@ def comment_json(
     if private:
         data["status"] = item.status
         data["body"] = item.body
+        data["stream"] = item.stream  # open or invited (moderators and the author)
     return data

@@ -245,6 +245,7 @@ def _post(
         depth=parent.depth + 1 if parent else 0,
         participant_id=participant_id,
         channel=channel,
+        stream=hooks.resolve_stream(participant_id, policy.id),
         hearing_id=hearing_id,
         stance=stance,
         body=body,

@@ -66,6 +66,19 @@ HOLD_REASONS = ("blocked-term", "link-limit")
 CAMPAIGN_STATUSES = ("candidate", "confirmed", "split")
 # A hearing's life, only forward: announced, taking input in the hall, closed for the record.
 HEARING_STATUSES = ("scheduled", "open", "closed")
+# Who a policy invites to its invited stream (invitations/): CONTRACT §3.
+BODY_KINDS = (
+    "federal-ministry",
+    "provincial-government",
+    "regional-government",
+    "military",
+    "expert-council",
+    "academia",
+    "civil-society",
+    "other",
+)
+# Where an input came from: anyone (`open`) or a person invited to the consultation.
+INPUT_STREAMS = ("open", "invited")
 
 LABELS = {
     "role": {
@@ -177,6 +190,27 @@ LABELS = {
         "scheduled": _l("Scheduled"),
         "open": _l("Open now"),
         "closed": _l("Closed"),
+    },
+    "body_kind": {
+        "federal-ministry": _l("Federal ministry or division"),
+        "provincial-government": _l("Provincial government"),
+        "regional-government": _l("Government of Gilgit-Baltistan or Azad Jammu and Kashmir"),
+        "military": _l("Military institution"),
+        "expert-council": _l("Council of experts"),
+        "academia": _l("Academia"),
+        "civil-society": _l("Civil society"),
+        "other": _l("Other body"),
+    },
+    "invitation_state": {
+        "not-sent": _l("Not sent"),
+        "sent": _l("Sent"),
+        "opened": _l("Opened"),
+        "joined": _l("Joined"),
+        "contributed": _l("Contributed"),
+    },
+    "input_stream": {
+        "open": _l("Open consultation"),
+        "invited": _l("Invited"),
     },
     "policy_status": {
         "draft": _l("Draft"),

@@ -25,7 +25,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, UTCDateTime, utcnow
-from consult.core.vocab import AGE_BANDS, CHANNELS, GENDERS, PROVINCES, STAKEHOLDER_GROUPS, sql_in
+from consult.core.vocab import (
+    AGE_BANDS,
+    CHANNELS,
+    GENDERS,
+    INPUT_STREAMS,
+    PROVINCES,
+    STAKEHOLDER_GROUPS,
+    sql_in,
+)
 from consult.extensions import db
 from consult.policy.models import Section
 from consult.surveys.types import NO_OPINION, QUESTION_TYPES, QuestionType, get_type
@@ -122,6 +130,7 @@ class SurveyResponse(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("survey_id", "respondent_key"),
         CheckConstraint(f"channel IN ({sql_in(CHANNELS)})", name="channel"),
+        CheckConstraint(f"stream IN ({sql_in(INPUT_STREAMS)})", name="stream"),
         CheckConstraint(f"province IN ({sql_in(PROVINCES)})", name="province"),
         CheckConstraint(
             f"stakeholder_group IN ({sql_in(STAKEHOLDER_GROUPS)})", name="stakeholder_group"
@@ -135,6 +144,10 @@ class SurveyResponse(TimestampMixin, db.Model):
     respondent_key: Mapped[str] = mapped_column(String(80), nullable=False)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
+    # `invited` or `open`, set at insert time by `hooks.resolve_stream` (also anonymous).
+    stream: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="open", server_default="open"
+    )
     # As on comments: the hearing of a `hearing` or `paper` response (FK by table name).
     hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"), index=True)
     province: Mapped[str] = mapped_column(String(32), nullable=False, default="undisclosed")

@@ -19,7 +19,7 @@ from consult.core.vocab import CHANNELS
 from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from consult.extensions import db
 from consult.policy.models import Policy, Section
-from consult.surveys import permissions, queries
+from consult.surveys import hooks, permissions, queries
 from consult.surveys.answers import answer_rows, validate_answers
 from consult.surveys.definitions import QuestionDef, SurveyDef
 from consult.surveys.models import (
@@ -265,6 +265,7 @@ def submit_response(
         respondent_key=key,
         participant_id=None if survey.anonymous else participant.id,
         channel=channel,
+        stream=hooks.resolve_stream(participant.id, survey.policy_id),
         hearing_id=hearing_id,
         province=participant.province,
         stakeholder_group=participant.stakeholder_group,

@@ -78,7 +78,44 @@ MATRIX = [
     ("GET", "/hearings/{hearing}/paper/print", (302, 403, 403, 403, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
+    ("GET", "/invitations/participation", (302, 403, 403, 200, 200)),
+    ("GET", "/invitations/not-a-real-invitation-token-000", (404, 404, 404, 404, 404)),
+    ("POST", "/invitations/not-a-real-invitation-token-000", (404, 404, 404, 404, 404)),
+    ("POST", "/invitations/not-a-real-invitation-token-000/attach", (302, 404, 404, 404, 404)),
+    ("POST", "/account/invitations/{invitee}/label", (302, 404, 404, 404, 404)),
+    ("GET", "/admin/invitations/", (302, 403, 403, 403, 200)),
+    ("GET", "/admin/invitations/import", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/invitations/import", (302, 403, 403, 403, 422)),
+    ("GET", "/admin/invitations/bodies", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/invitations/bodies", (302, 403, 403, 403, 422)),
+    ("GET", "/admin/invitations/bodies/{body}", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/invitations/bodies/{body}", (302, 403, 403, 403, 302)),
+    ("GET", "/admin/invitations/invitees/new", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/invitations/invitees/new", (302, 403, 403, 403, 422)),
+    ("GET", "/admin/invitations/invitees/{invitee}", (302, 403, 403, 403, 200)),
+    ("POST", "/admin/invitations/invitees/{invitee}", (302, 403, 403, 403, 422)),
+    ("POST", "/admin/invitations/send", (302, 403, 403, 403, 302)),
+    ("POST", "/admin/invitations/remind", (302, 403, 403, 403, 302)),
+    ("POST", "/admin/invitations/{invitation}/resend", (302, 403, 403, 403, 302)),
+    ("POST", "/admin/invitations/{invitation}/revoke", (302, 403, 403, 403, 302)),
+    ("POST", "/admin/invitations/{invitation}/remind", (302, 403, 403, 403, 302)),
+    ("GET", "/bodies/{body}/response", (404, 404, 404, 404, 404)),
+    ("POST", "/bodies/{body}/response/draft", (302, 403, 403, 403, 403)),
+    ("GET", "/submissions/1", (302, 404, 404, 404, 404)),
+    ("GET", "/submissions/attachments/1", (404, 404, 404, 404, 404)),
 ]
+
+
+def _invitee():
+    """An invitee of the NSP with a body, invitation not sent."""
+    from consult.invitations import services as invitations
+
+    policy = db.session.scalar(select(Policy))
+    body = invitations.create_body(policy, "Council of Experts", "expert-council")
+    return invitations.create_invitee(
+        policy,
+        invitations.InviteeData(email="invitee@example.org", name="Invitee", body_id=body.id),
+    )
 
 
 @pytest.fixture
@@ -116,7 +153,14 @@ def test_role_by_route(as_role, role_index, method, path, expected):
     hearing = make_hearing(make_user(role="admin")) if "{hearing}" in path else None
     db.session.commit()
     campaign = _campaign() if "{campaign}" in path else None
+    invitee = (
+        _invitee() if "{invitee}" in path or "{body}" in path or "{invitation}" in path else None
+    )
+    db.session.commit()
     url = path.format(
+        invitee=invitee.id if invitee else None,
+        body=invitee.body_id if invitee else None,
+        invitation=invitee.invitation.id if invitee else None,
         comment=comment.id,
         survey=survey_of().id,
         author=comment.participant.user.id,

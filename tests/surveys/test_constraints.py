@@ -8,11 +8,12 @@ import tomllib
 import pytest
 from alembic import command
 from flask_migrate import upgrade
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from consult import ROOT, create_app
 from consult.accounts.models import Participant
+from consult.core.models import utcnow
 from consult.errors import Conflict
 from consult.extensions import db
 from consult.policy.loader import PolicyFileError, parse_policy, read_policy_file
@@ -121,16 +122,21 @@ def test_upgrade_refuses_two_surveys_in_a_section_and_bad_answer_rows(empty_data
         participant = Participant(kind="attendee", display_name="Before 0005")
         db.session.add(participant)
         db.session.flush()
-        response = SurveyResponse(
-            survey_id=first.id,
-            respondent_key=f"p:{participant.id}",
-            participant_id=participant.id,
-            answers={},
+        # In SQL: a 0004 table lacks columns later migrations add (`stream`, 0012).
+        db.session.execute(
+            text(
+                "INSERT INTO survey_responses (survey_id, respondent_key, participant_id,"
+                " channel, province, stakeholder_group, gender, age_band, version, answers,"
+                " updated_at, created_at) VALUES (:s, :k, :p, 'online', 'undisclosed',"
+                " 'undisclosed', 'undisclosed', 'undisclosed', 1, '{}', :t, :t)"
+            ),
+            {"s": first.id, "k": f"p:{participant.id}", "p": participant.id, "t": utcnow()},
         )
-        db.session.add(response)
-        db.session.flush()
+        response_id = db.session.scalar(
+            select(func.max(SurveyResponse.id)).where(SurveyResponse.survey_id == first.id)
+        )
         db.session.add(
-            Answer(response_id=response.id, question_id=first.questions[0].id, value_int=9)
+            Answer(response_id=response_id, question_id=first.questions[0].id, value_int=9)
         )
         db.session.commit()
         config = app.extensions["migrate"].migrate.get_config(MIGRATIONS)

@@ -1,0 +1,20 @@
+"""The invited stream: stakeholder bodies, invitees, personal invitation links."""
+
+
+def init_app() -> None:
+    """Register the invited stream with comments and surveys, the thread label, the
+    account-page section and the predicates for templates."""
+    from consult.accounts.services import register_account_section, register_data_exporter
+    from consult.comments import hooks as comment_hooks
+    from consult.core import perms
+    from consult.invitations import permissions
+    from consult.invitations.panel import account_section, export_for_participant
+    from consult.invitations.queries import invited_labels, invited_stream
+    from consult.surveys import hooks as survey_hooks
+
+    comment_hooks.register_stream_resolver("invitations", invited_stream)
+    comment_hooks.register_label_provider("invitations", invited_labels)
+    survey_hooks.register_stream_resolver("invitations", invited_stream)
+    register_account_section("invitations", account_section)
+    register_data_exporter("invitations", export_for_participant)
+    perms.register("invitations", permissions)
