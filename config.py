@@ -87,6 +87,9 @@ class Config:
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "3 per minute;10 per hour")
     # Posting comments and replies, per account, across the pages and the API.
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "5 per minute")
+    # Joining a hearing, per address: a hall behind one NAT address joins together, so it
+    # is generous; it stops a script from filling a hearing with made-up attendees.
+    RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "60 per minute;600 per hour")
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import request
@@ -9,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.models import User
-from consult.comments import queries
+from consult.comments import hooks, queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import post_refusal
+from consult.comments.queries import ThreadNode
 from consult.core.params import choice_arg, int_arg
 from consult.errors import NotFound
 from consult.policy.hooks import Panel
@@ -34,6 +36,7 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
         page=int_arg("page", 1),
     )
     refusal = post_refusal(current_user, page.policy, section)
+    hearing_ids = {n.comment.hearing_id for n in _walk(thread.page.items) if n.comment.hearing_id}
     form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
     form.set_objectives(section.objectives)
     return Panel(
@@ -45,9 +48,16 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
             "post_refusal": refusal,
             "form": form,
             "preview_html": overrides.get("preview_html"),
+            "hearing_titles": hooks.hearing_titles(hearing_ids),
         },
         objective_template="comments/_objective_links.html",
     )
+
+
+def _walk(nodes: list[ThreadNode]) -> Iterator[ThreadNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
 
 
 def my_comments(user: User) -> tuple[str, dict[str, Any]] | None:

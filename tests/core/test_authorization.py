@@ -66,6 +66,9 @@ MATRIX = [
     ("POST", "/hearings/{hearing}/outcome", (302, 403, 403, 403, 409)),
     ("POST", "/hearings/{hearing}/facilitators", (302, 403, 403, 403, 302)),
     ("POST", "/hearings/{hearing}/facilitators/{author}/remove", (302, 403, 403, 403, 404)),
+    ("GET", "/hearings/{hearing}/projector", (302, 403, 403, 403, 200)),
+    ("GET", "/hearings/{hearing}/counters.json", (302, 403, 403, 403, 200)),
+    ("GET", "/join", (200, 200, 200, 200, 200)),
     ("POST", "/admin/users/{author}/role", (302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{author}/login-limits", (302, 403, 403, 403, 302)),
 ]
