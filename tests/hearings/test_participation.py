@@ -210,6 +210,9 @@ def test_joins_are_rate_limited_per_address(make_app, nsp):
         client.post(f"/join/{code}", data={"idempotency_key": key(n)}).status_code for n in range(3)
     ]
     assert statuses == [302, 302, 429]
+    with app.app_context():  # this second app's engine: close its connections now
+        db.session.remove()
+        db.engine.dispose()
 
 
 # --- taking part --------------------------------------------------------------------------
