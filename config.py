@@ -90,6 +90,9 @@ class Config:
     # The personal invitation page (/invitations/<token>), per address: guessing is useless
     # (256-bit tokens) but should stay expensive anyway.
     RATELIMIT_INVITATION = os.environ.get("RATELIMIT_INVITATION", "20 per minute;100 per hour")
+    # Joining a hearing, per address: a hall behind one NAT address joins together, so it
+    # is generous; it stops a script from filling a hearing with made-up attendees.
+    RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "60 per minute;600 per hour")
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))

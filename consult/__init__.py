@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.comments.views import bp as comments_bp
     from consult.extensions import csrf
     from consult.hearings import paper_views  # noqa: F401  (its routes join the blueprint)
+    from consult.hearings.join_views import bp as join_bp  # also adds the projector routes
     from consult.hearings.views import bp as hearings_bp
     from consult.invitations import (  # noqa: F401  (their routes join the blueprint)
         admin_views,
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_builder_bp)
     app.register_blueprint(hearings_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(join_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -8,8 +8,8 @@ from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
 from consult.api.requests import json_body
 from consult.core.transaction import write
-from consult.errors import NotFound, ValidationError
-from consult.hearings import permissions, queries, serializers, services
+from consult.errors import NotFound, PermissionDenied, ValidationError
+from consult.hearings import participation, permissions, queries, serializers, services
 from consult.policy.queries import get_policy
 
 CREATE_FIELDS = {
@@ -42,6 +42,17 @@ def get_hearing(hearing_id: int):
         raise NotFound("No such hearing.")
     manage = permissions.can_manage(user, page.hearing)
     return jsonify(serializers.hearing(page.hearing, page.contributions, with_code=manage))
+
+
+@bp.get("/hearings/<int:hearing_id>/counters")
+@token_required
+def get_hearing_counters(hearing_id: int):
+    """The projector's live counters: who joined, comments, responses, by channel."""
+    hearing = queries.get_hearing(hearing_id)
+    refusal = permissions.manage_refusal(g.api_user, hearing)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return jsonify({"status": hearing.status, **participation.count_live(hearing).as_json()})
 
 
 @bp.post("/hearings")

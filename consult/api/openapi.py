@@ -952,6 +952,39 @@ HEARING_ERRORS = {
     "409": _error_response("Not the next step: scheduled → open → closed, never back"),
 }
 
+_COUNTS_BY_CHANNEL = {
+    "type": "object",
+    "properties": {code: {"type": "integer"} for code in (*CHANNELS, "total")},
+}
+SCHEMAS["HearingCounters"] = {
+    "type": "object",
+    "required": ["hearing_id", "status", "attendees", "comments", "responses"],
+    "properties": {
+        "hearing_id": {"type": "integer"},
+        "status": {"type": "string", "enum": list(HEARING_STATUSES)},
+        "attendees": {**_COUNTS_BY_CHANNEL, "description": "Participants who joined, by channel"},
+        "comments": {
+            **_COUNTS_BY_CHANNEL,
+            "description": "Comments carrying the hearing, any moderation status but withdrawn",
+        },
+        "responses": {**_COUNTS_BY_CHANNEL, "description": "Survey responses carrying it"},
+    },
+}
+PATHS["/hearings/{hearing_id}/counters"] = {
+    "get": {
+        "summary": "Assigned facilitators and admins: the projector's live counters",
+        "operationId": "getHearingCounters",
+        "security": [{"bearerAuth": []}],
+        "parameters": [HEARING_PARAM],
+        "responses": {
+            "200": _json(_ref("HearingCounters")),
+            "401": _error_response("No valid token"),
+            "403": _error_response("Not a facilitator, or not assigned to this hearing"),
+            "404": _error_response("No such hearing"),
+        },
+    }
+}
+
 PATHS.update(
     {
         "/hearings": {

@@ -16,9 +16,12 @@ from consult.comments.models import Comment, Flag
 FlagListener = Callable[[Comment, Flag], None]
 CommentListener = Callable[[Comment], None]
 EditListener = Callable[[Comment, str], None]
+# provider(hearing ids) -> {hearing id: title}: the thread names the hearing a comment came from
+HearingTitles = Callable[[set[int]], dict[int, str]]
 _FLAG_LISTENERS: dict[str, FlagListener] = {}
 _COMMENT_LISTENERS: dict[str, CommentListener] = {}
 _EDIT_LISTENERS: dict[str, EditListener] = {}
+_HEARING_TITLES: dict[str, HearingTitles] = {}
 
 
 def register_comment_listener(name: str, listener: CommentListener) -> None:
@@ -104,3 +107,22 @@ def comment_labels(comments: list[Comment]) -> dict[int, list[str]]:
         for comment_id, text in provider(comments).items():
             labels.setdefault(comment_id, []).append(text)
     return labels
+
+
+def register_hearing_titles(name: str, provider: HearingTitles) -> None:
+    """Let the thread name the hearing of `hearing`/`paper` comments (`hearings` registers).
+
+    The thread calls the provider once per page with every hearing id on it, so naming
+    the hearings costs one query however many comments the page holds.
+    """
+    _HEARING_TITLES[name] = provider
+
+
+def hearing_titles(hearing_ids: set[int]) -> dict[int, str]:
+    """Titles of these hearings from the registered providers; none asked for, none run."""
+    titles: dict[int, str] = {}
+    if not hearing_ids:
+        return titles
+    for provider in _HEARING_TITLES.values():
+        titles.update(provider(hearing_ids))
+    return titles

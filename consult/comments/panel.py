@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import request
@@ -12,6 +13,7 @@ from consult.accounts.models import User
 from consult.comments import hooks, queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import post_refusal
+from consult.comments.queries import ThreadNode
 from consult.core.params import choice_arg, int_arg
 from consult.errors import NotFound
 from consult.policy.hooks import Panel
@@ -36,6 +38,7 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
     # One call per page, so the labels cost the same few queries for 10 or 200 comments.
     thread.labels = hooks.comment_labels(thread.comments())
     refusal = post_refusal(current_user, page.policy, section)
+    hearing_ids = {n.comment.hearing_id for n in _walk(thread.page.items) if n.comment.hearing_id}
     form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
     form.set_objectives(section.objectives)
     return Panel(
@@ -47,9 +50,16 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
             "post_refusal": refusal,
             "form": form,
             "preview_html": overrides.get("preview_html"),
+            "hearing_titles": hooks.hearing_titles(hearing_ids),
         },
         objective_template="comments/_objective_links.html",
     )
+
+
+def _walk(nodes: list[ThreadNode]) -> Iterator[ThreadNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
 
 
 def my_comments(user: User) -> tuple[str, dict[str, Any]] | None:

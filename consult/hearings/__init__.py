@@ -2,8 +2,11 @@
 
 
 def init_app() -> None:
-    """Register the hearing predicates for templates (`perms.hearings`)."""
+    """Register the hearing predicates for templates (`perms.hearings`), and the hearing
+    names the comment thread shows beside `hearing` and `paper` comments."""
+    from consult.comments import hooks
     from consult.core import perms
-    from consult.hearings import permissions
+    from consult.hearings import participation, permissions
 
     perms.register("hearings", permissions)
+    hooks.register_hearing_titles("hearings", participation.hearing_titles)

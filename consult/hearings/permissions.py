@@ -6,10 +6,12 @@ so a page never shows a button that the service would refuse.
 
 from __future__ import annotations
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from consult.accounts.permissions import Viewer, can_facilitate, has_role
 from consult.hearings.models import Hearing
+from consult.policy.models import Section
 
 
 def can_create(user: Viewer | None) -> bool:
@@ -51,3 +53,26 @@ def can_be_assigned(user: object) -> bool:
 def can_see(user: Viewer | None, hearing: Hearing) -> bool:
     """Hearings are public announcements, except on a policy that is still a draft."""
     return hearing.policy.status != "draft" or can_manage(user, hearing)
+
+
+def attendee_refusal(hearing: Hearing, section: Section | None = None) -> str | None:
+    """Why nobody may join or take part in this hearing now (or in this section), or None.
+
+    Participants take part only while the hearing is open, and only in its sections, so
+    the join page, every attendee page and the services refuse with the same words.
+    """
+    if hearing.status == "scheduled":
+        return _(
+            "This hearing has not started yet: it opens at %(when)s.",
+            when=format_datetime(hearing.starts_at, "medium"),
+        )
+    if not hearing.is_open:
+        return _("This hearing has ended: it no longer takes contributions.")
+    if section is not None and all(s.id != section.id for s in hearing.sections):
+        return _("This section is not part of this hearing.")
+    return None
+
+
+def can_take_part(hearing: Hearing, section: Section | None = None) -> bool:
+    """Join, comment or answer at this hearing now (in this section): no refusal."""
+    return attendee_refusal(hearing, section) is None

@@ -161,3 +161,32 @@ def test_section_page_does_not_scroll_sideways_on_a_phone(page: Page, live_serve
     open_page(page, live_server, SECTION, language)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width}px wide in a 360px viewport"
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_hearing_participant_pages_are_accessible(page: Page, live_server, live_app, language):
+    from tests.factories import make_hearing
+
+    with live_app.app_context():
+        facilitator = make_user(email="hall-axe@example.org", name="Hall Axe", role="facilitator")
+        hearing = make_hearing(facilitator, status="open", title="Hearing at NED University")
+        code, hearing_id = hearing.join_code, hearing.id
+        db.session.commit()
+    for path in ("/join", "/join?code=nope", f"/join/{code}"):
+        page.context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+        page.goto(live_server + path)
+        assert_accessible(page)
+    page.locator("form[data-offline] button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server}/join/{code}/take-part")
+    base = f"/join/{code}/sections/national-cohesion"
+    for path in (f"/join/{code}/take-part", base, base + "/survey"):
+        open_page(page, live_server, path, language)
+        assert_accessible(page)
+    page.locator("form.survey button[type=submit]").click()  # the required matrix is empty
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+    # The projector, for the hearing's facilitator (who logs in in English).
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    log_in(page, live_server, "hall-axe@example.org")
+    open_page(page, live_server, f"/hearings/{hearing_id}/projector", language)
+    assert_accessible(page)
