@@ -171,6 +171,22 @@ def upload(submission_id: int):
     return redirect(url_for("invitations.draft", submission_id=submission.id))
 
 
+@bp.post("/submissions/attachments/<int:attachment_id>/remove")
+def remove_attachment(attachment_id: int):
+    """Take a wrongly attached file off a draft (a submitted version is never changed)."""
+    if (login := _signed_in_or_login()) is not None:
+        return login
+    attachment = db.session.get(SubmissionAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound(_("No such file."))
+    submission = _own_draft(attachment.submission_id)
+    if ButtonForm().validate_on_submit():
+        name = attachment.filename
+        error = flash_transaction(lambda: submissions.remove_attachment(current_user, attachment))
+        flash(error or _("%(name)s is no longer attached.", name=name))
+    return redirect(url_for("invitations.draft", submission_id=submission.id))
+
+
 @bp.post("/submissions/<int:submission_id>/submit")
 def submit(submission_id: int):
     if (login := _signed_in_or_login()) is not None:

@@ -259,7 +259,15 @@ def add_attachment(
 def remove_attachment(user: User, attachment: SubmissionAttachment) -> None:
     """Take an attachment off a draft (the file stays: earlier versions may use it)."""
     _editable(user, attachment.submission)
+    audit.record(
+        "submission.attachment_remove",
+        actor_id=user.id,
+        target_type="submission",
+        target_id=attachment.submission_id,
+        data={"sha256": attachment.sha256, "filename": attachment.filename},
+    )
     db.session.delete(attachment)
+    db.session.flush()
 
 
 def submit(user: User, submission: Submission) -> Submission:

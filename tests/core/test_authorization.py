@@ -106,6 +106,7 @@ MATRIX = [
     ("POST", "/bodies/{body}/response/draft", (302, 403, 403, 403, 403)),
     ("GET", "/submissions/1", (302, 404, 404, 404, 404)),
     ("GET", "/submissions/attachments/1", (404, 404, 404, 404, 404)),
+    ("POST", "/submissions/attachments/1/remove", (302, 404, 404, 404, 404)),
 ]
 
 

@@ -91,6 +91,38 @@ def test_a_pdf_is_kept_and_a_renamed_html_file_refused(client, nsp, app):
     ]
 
 
+def test_a_wrong_file_comes_off_a_draft_but_never_off_a_submitted_version(client, nsp, app):
+    body, _user = _representative(nsp)
+    _login(client, "rep@example.org")
+    sid = _draft(client, body)
+    _upload(client, sid, PDF, "wrong.pdf")
+    _upload(client, sid, PDF + b"\n", "right.pdf")
+    wrong = db.session.scalar(
+        select(SubmissionAttachment).where(SubmissionAttachment.filename == "wrong.pdf")
+    )
+    page = client.get(f"/submissions/{sid}").get_data(as_text=True)
+    assert f"/submissions/attachments/{wrong.id}/remove" in page
+    response = client.post(f"/submissions/attachments/{wrong.id}/remove")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [a.filename for a in db.session.scalars(select(SubmissionAttachment))] == ["right.pdf"]
+    from consult.core.audit import AuditEntry
+
+    assert db.session.scalar(
+        select(AuditEntry.id).where(AuditEntry.action == "submission.attachment_remove")
+    )
+    client.post(f"/submissions/{sid}/statement", data={"statement": "Our position."})
+    client.post(f"/submissions/{sid}/submit")
+    right = db.session.scalar(select(SubmissionAttachment))
+    refused = client.post(f"/submissions/attachments/{right.id}/remove")
+    assert refused.status_code == 302  # the service refuses: submitted versions are final
+    db.session.expire_all()
+    assert db.session.scalar(select(SubmissionAttachment.filename)) == "right.pdf"
+    client.post("/auth/logout")
+    anonymous = client.post(f"/submissions/attachments/{right.id}/remove")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+
+
 def test_attachments_are_served_as_downloads_only(client, nsp, app):
     body, _user = _representative(nsp)
     _login(client, "rep@example.org")
