@@ -119,6 +119,8 @@ class Config:
 
     # Distinct readers' reports that hide a published comment pending review (0: never).
     MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
+    # Public reports show a breakdown cell describing fewer people than this as "fewer than N".
+    REPORT_MIN_CELL = int(os.environ.get("REPORT_MIN_CELL", 5))
     # Spam heuristics (docs/moderation.md): a comment that would be published waits for a
     # moderator when it holds one of these words or phrases (matched as whole words, any
     # case, look-alike letters folded), or when an account younger than the age (seconds;

@@ -38,7 +38,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from consult import accounts, cli, comments, errors, hearings, invitations, moderation, surveys
+    from consult import (
+        accounts,
+        cli,
+        comments,
+        errors,
+        hearings,
+        invitations,
+        moderation,
+        reports,
+        surveys,
+    )
     from consult.core import i18n, perms, security
 
     accounts.init_app()
@@ -47,6 +57,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     moderation.init_app()
     surveys.init_app()
     invitations.init_app()
+    reports.init_app()
     errors.register_error_handlers(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -98,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
+    from consult.reports.views import bp as reports_bp
     from consult.surveys.builder import bp as survey_builder_bp
     from consult.surveys.views import bp as surveys_bp
 
@@ -111,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hearings_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(join_bp)
+    app.register_blueprint(reports_bp)
     # The API authenticates with Bearer tokens only, never cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

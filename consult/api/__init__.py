@@ -7,6 +7,7 @@ from consult.api import (
     hearings,
     invitations,
     moderation,
+    reports,
     surveys,
     views,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "hearings",
     "invitations",
     "moderation",
+    "reports",
     "surveys",
     "views",
 ]

@@ -1,0 +1,154 @@
+"""Server-rendered SVG charts for the report: no JavaScript, nothing the strict CSP blocks.
+
+Each chart carries a <title> and a <desc> (named by `aria-labelledby`), draws with
+attributes only (`x`, `y`, `width`, `height`, `class`) and takes its colours from CSS
+classes in `static/css/app.css` (the Okabe–Ito colour-blind-safe palette), never from a
+`style` attribute or element. The numbers are always in a table beside the chart (the
+templates put it there), so the picture never carries information alone. A suppressed
+cell (None) draws no bar and reads "fewer than N".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+WIDTH = 600
+LABEL_W = 190  # the label column of horizontal bars
+BAR_H = 18
+GAP = 8
+MAX_TIMELINE_DAYS = 400  # a longer span is drawn by its last days only
+
+
+def _frame(chart_id: str, title: str, desc: str, height: int, body: str) -> Markup:
+    # Every piece of text in the parts is escaped where it is built; the rest are numbers.
+    return Markup(  # noqa: S704
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}"'
+        f' viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img"'
+        f' aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d">'
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>{body}</svg>'
+    )
+
+
+def _fewer(minimum: int) -> str:
+    return _("fewer than %(n)d", n=minimum)
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[tuple[str, int | None]],
+    minimum: int,
+) -> Markup:
+    """Horizontal bars, one per (label, value), scaled to the largest value."""
+    top = max((v for _l, v in rows if v), default=0)
+    span = WIDTH - LABEL_W - 60
+    parts = []
+    for i, (label, value) in enumerate(rows):
+        y = GAP + i * (BAR_H + GAP)
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_W - 6}" y="{y + BAR_H - 4}"'
+            f' text-anchor="end">{escape(label)}</text>'
+        )
+        if value is None:
+            shown, w = _fewer(minimum), 0
+        else:
+            shown, w = str(value), round(span * value / top) if top else 0
+        if w:
+            parts.append(
+                f'<rect class="chart-bar" x="{LABEL_W}" y="{y}" width="{w}" height="{BAR_H}"/>'
+            )
+        parts.append(
+            f'<text class="chart-value" x="{LABEL_W + w + 4}" y="{y + BAR_H - 4}">'
+            f"{escape(shown)}</text>"
+        )
+    height = GAP + len(rows) * (BAR_H + GAP) or BAR_H
+    return _frame(chart_id, title, desc, height, "".join(parts))
+
+
+def stacked_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[tuple[str, dict[str, int | None]]],
+    codes: Sequence[str],
+    minimum: int,
+) -> Markup:
+    """One horizontal bar per row, split by code (a stance), in proportion to the row's total.
+
+    A row with a suppressed part draws no bar at all (proportions would reveal the cell).
+    """
+    span = WIDTH - LABEL_W - 70
+    parts = []
+    for i, (label, counts) in enumerate(rows):
+        y = GAP + i * (BAR_H + GAP)
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_W - 6}" y="{y + BAR_H - 4}"'
+            f' text-anchor="end">{escape(label)}</text>'
+        )
+        if any(counts.get(c) is None for c in codes):
+            parts.append(
+                f'<text class="chart-value" x="{LABEL_W}" y="{y + BAR_H - 4}">'
+                f"{escape(_fewer(minimum))}</text>"
+            )
+            continue
+        total = sum(counts.get(c) or 0 for c in codes)
+        x = LABEL_W
+        for code in codes:
+            n = counts.get(code) or 0
+            w = round(span * n / total) if total else 0
+            if w:
+                parts.append(
+                    f'<rect class="chart-{escape(code)}" x="{x}" y="{y}" width="{w}"'
+                    f' height="{BAR_H}"><title>{escape(code)}: {n}</title></rect>'
+                )
+            x += w
+        parts.append(f'<text class="chart-value" x="{x + 4}" y="{y + BAR_H - 4}">{total}</text>')
+    height = GAP + len(rows) * (BAR_H + GAP) or BAR_H
+    return _frame(chart_id, title, desc, height, "".join(parts))
+
+
+def fill_days(points: Sequence[dict]) -> list[tuple[date, int | None]]:
+    """The comments-per-day series with the days without comments as zeros."""
+    if not points:
+        return []
+    known = {date.fromisoformat(p["date"]): p["comments"] for p in points}
+    first, last = min(known), max(known)
+    first = max(first, last - timedelta(days=MAX_TIMELINE_DAYS - 1))
+    days = (last - first).days + 1
+    return [(d, known.get(d, 0)) for d in (first + timedelta(days=i) for i in range(days))]
+
+
+def timeline(chart_id: str, title: str, desc: str, points: Sequence[dict], minimum: int) -> Markup:
+    """A column per day (oldest on the left, as dates are read), scaled to the busiest day."""
+    days = fill_days(points)
+    height, base = 160, 130
+    if not days:
+        return _frame(chart_id, title, desc, 40, "")
+    top = max((n for _d, n in days if n), default=0)
+    step = (WIDTH - 20) / len(days)
+    bar_w = max(round(step - 1, 1), 1)
+    parts = []
+    for i, (day, n) in enumerate(days):
+        h = round(110 * n / top) if n and top else 0
+        x = round(10 + i * step, 1)
+        shown = _fewer(minimum) if n is None else str(n)
+        if h:
+            parts.append(
+                f'<rect class="chart-bar" x="{x}" y="{base - h}" width="{bar_w}"'
+                f' height="{h}"><title>{day.isoformat()}: {escape(shown)}</title></rect>'
+            )
+    parts.append(f'<line class="chart-axis" x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}"/>')
+    parts.append(
+        f'<text class="chart-label" x="10" y="{base + 20}">{days[0][0].isoformat()}</text>'
+    )
+    parts.append(
+        f'<text class="chart-label" x="{WIDTH - 10}" y="{base + 20}" text-anchor="end">'
+        f"{days[-1][0].isoformat()}</text>"
+    )
+    return _frame(chart_id, title, desc, height, "".join(parts))
