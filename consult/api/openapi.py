@@ -1536,6 +1536,175 @@ PATHS.update(
 )
 
 
+# --- the report (consult/reports, docs/reports.md) ---------------------------------------
+
+_CELL = {"type": ["integer", "null"], "minimum": 0, "description": "null: suppressed small cell"}
+_CELLS = {"type": "object", "additionalProperties": _CELL}
+
+
+def _cells_of(codes: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "object", "properties": dict.fromkeys(codes, _CELL)}
+
+
+_STANCE = _cells_of((*STANCES, "none"))
+_RATING = {
+    "type": "object",
+    "required": ["n", "mean", "distribution"],
+    "properties": {
+        "n": _CELL,
+        "mean": {"type": ["number", "null"]},
+        "distribution": _cells_of(("1", "2", "3", "4", "5")),
+        "no_opinion": _CELL,
+        "suppressed": {"type": "boolean"},
+    },
+}
+_RANKING = {
+    "type": "object",
+    "properties": {
+        "ranked": _CELL,
+        "mean_rank": {"type": ["number", "null"]},
+        "borda": {"type": ["integer", "null"]},
+        "suppressed": {"type": "boolean"},
+    },
+}
+_REPORT_FILTERS = [
+    {"name": "section", "in": "query", "schema": {"type": "string"}},
+    {"name": "channel", "in": "query", "schema": {"enum": list(CHANNELS)}},
+    {"name": "stream", "in": "query", "schema": {"enum": list(INPUT_STREAMS)}},
+    {"name": "province", "in": "query", "schema": {"enum": list(PROVINCES)}},
+    {"name": "stakeholder_group", "in": "query", "schema": {"enum": list(STAKEHOLDER_GROUPS)}},
+    {"name": "gender", "in": "query", "schema": {"enum": list(GENDERS)}},
+    {"name": "age_band", "in": "query", "schema": {"enum": list(AGE_BANDS)}},
+    {"name": "hearing", "in": "query", "schema": {"type": "integer"}},
+    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+]
+PATHS["/policies/{policy}/report"] = {
+    "get": {
+        "summary": "The aggregated feedback report (CONTRACT §5), filtered",
+        "description": "Counts published comments only and every survey response; "
+        "`participants` and the `by_*` breakdowns count distinct people. Moderators and "
+        "admins always, with exact numbers; everyone else once the policy is `published`, "
+        "with any cell describing fewer than REPORT_MIN_CELL people (default 5) as null "
+        "(`small_cells.suppressed` is then true, and a suppressed rating or ranking carries "
+        "`suppressed: true`). A bearer token is optional.",
+        "operationId": "getReport",
+        "parameters": [POLICY_PARAM, *_REPORT_FILTERS],
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "required": ["policy", "participation", "sections", "themes"],
+                    "properties": {
+                        "policy": {"type": "string"},
+                        "filters": {"type": "object"},
+                        "small_cells": {
+                            "type": "object",
+                            "properties": {
+                                "min": {"type": "integer"},
+                                "suppressed": {"type": "boolean"},
+                            },
+                        },
+                        "participation": {
+                            "type": "object",
+                            "required": [
+                                "comments",
+                                "participants",
+                                "survey_responses",
+                                "hearings",
+                                "by_channel",
+                                "by_province",
+                                "by_stakeholder_group",
+                                "by_gender",
+                            ],
+                            "properties": {
+                                "comments": _CELL,
+                                "comments_campaigns_once": _CELL,
+                                "participants": _CELL,
+                                "survey_responses": _CELL,
+                                "hearings": {"type": "integer"},
+                                "invited_contributors": _CELL,
+                                "institutional_submissions": {"type": "integer"},
+                                "by_channel": _cells_of(CHANNELS),
+                                "by_stream": _cells_of(INPUT_STREAMS),
+                                "by_province": _cells_of(PROVINCES),
+                                "by_stakeholder_group": _cells_of(STAKEHOLDER_GROUPS),
+                                "by_gender": _cells_of(GENDERS),
+                                "by_age_band": _cells_of(AGE_BANDS),
+                                "comments_per_day": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "date": {"type": "string", "format": "date"},
+                                            "comments": _CELL,
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "sections": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["slug", "comments", "stance", "objectives"],
+                                "properties": {
+                                    "slug": {"type": "string"},
+                                    "comments": _CELL,
+                                    "stance": _STANCE,
+                                    "objectives": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["key", "comments", "stance", "rating"],
+                                            "properties": {
+                                                "key": {"type": "string"},
+                                                "comments": _CELL,
+                                                "stance": _STANCE,
+                                                "rating": _RATING,
+                                                "ranking": _RANKING,
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "themes": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "slug": {"type": "string"},
+                                    "name": {"type": "string"},
+                                    "comments": _CELL,
+                                },
+                            },
+                        },
+                        "campaigns": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "size": _CELL,
+                                    "sample_comment_id": {"type": "integer"},
+                                },
+                            },
+                        },
+                        "featured_quotes": {"type": "array", "items": _ref("Comment")},
+                    },
+                }
+            ),
+            "401": _error_response("Not published yet, and no token"),
+            "403": _error_response("Not published yet"),
+            "404": _error_response("No such policy"),
+            "422": _error_response("Unknown filter value, or the date range is backwards"),
+        },
+    }
+}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

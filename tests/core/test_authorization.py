@@ -55,6 +55,8 @@ MATRIX = [
     ("POST", "/moderation/campaigns/{campaign}/confirm", (302, 403, 403, 302, 302)),
     ("POST", "/moderation/campaigns/{campaign}/split", (302, 403, 403, 302, 302)),
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
+    # The report while the policy is open: the desk only (public once published, below).
+    ("GET", "/policies/nsp-2022-2026/report", (302, 403, 403, 200, 200)),
     ("GET", "/hearings/", (200, 200, 200, 200, 200)),
     ("GET", "/hearings/new", (302, 403, 200, 403, 200)),
     ("POST", "/hearings/new", (302, 403, 422, 403, 422)),
@@ -180,12 +182,22 @@ def test_role_by_route(as_role, role_index, method, path, expected):
         assert response.headers["Location"].startswith("/auth/login?next=")
 
 
+def test_a_published_report_is_public(as_role):
+    db.session.execute(update(Policy).values(status="published"))
+    db.session.commit()
+    for role in ROLES:
+        client = as_role(role)
+        assert client.get("/policies/nsp-2022-2026/report").status_code == 200, role
+        client.post("/auth/logout")
+
+
 def test_draft_policies_are_for_admins_only(as_role):
     db.session.execute(update(Policy).values(status="draft"))
     db.session.commit()
     for role, status in (("anonymous", 404), ("citizen", 404), ("moderator", 404)):
         client = as_role(role)
         assert client.get("/policies/nsp-2022-2026").status_code == status, role
+        assert client.get("/policies/nsp-2022-2026/report").status_code == status, role
         client.post("/auth/logout")
     assert as_role("admin").get("/policies/nsp-2022-2026").status_code == 200
 
