@@ -382,3 +382,13 @@ def test_bad_filters_are_refused(client, data, query, field):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert field in error["fields"] and error["message"]
+
+
+def test_urdu_page_is_right_to_left_and_charts_stay_readable(client, data):
+    _publish()
+    page = client.get("/policies/nsp-2022-2026/report", headers={"Accept-Language": "ur"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'dir="rtl"' in html
+    assert html.count("<svg") == 6 + 1 + 6  # breakdowns, timeline, a stance chart per section
+    assert "style=" not in html
+    assert len(page.data) < 200_000
