@@ -78,6 +78,7 @@ def stacked_chart(
     rows: Sequence[tuple[str, dict[str, int | None]]],
     codes: Sequence[str],
     minimum: int,
+    names: dict[str, str] | None = None,
 ) -> Markup:
     """One horizontal bar per row, split by code (a stance), in proportion to the row's total.
 
@@ -105,7 +106,8 @@ def stacked_chart(
             if w:
                 parts.append(
                     f'<rect class="chart-{escape(code)}" x="{x}" y="{y}" width="{w}"'
-                    f' height="{BAR_H}"><title>{escape(code)}: {n}</title></rect>'
+                    f' height="{BAR_H}"><title>{escape((names or {}).get(code, code))}: {n}</title>'
+                    "</rect>"
                 )
             x += w
         parts.append(f'<text class="chart-value" x="{x + 4}" y="{y + BAR_H - 4}">{total}</text>')

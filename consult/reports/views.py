@@ -94,6 +94,7 @@ def _charts(report: dict[str, Any], policy: Any, minimum: int) -> dict[str, Any]
             rows,
             STANCE_CODES,
             minimum,
+            {code: stance_label(code) for code in STANCE_CODES},
         )
     return out
 
