@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench clean
+.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,14 @@ translations: install-dev
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# B1 (docs/performance.md): the busiest section under gunicorn beside a bare Flask app, on a
+# fresh SQLite generated at SCALE (tiny | small | full); or B1_DB=<database URL> to reuse one.
+SCALE ?= small
+B1_DURATION ?= 10
+bench-b1: install
+	$(BIN)/python -m bench.b1_section_page --scale $(SCALE) --duration $(B1_DURATION) \
+		$(if $(B1_DB),--database-url $(B1_DB))
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db

@@ -10,6 +10,7 @@ from consult.core import audit
 
 
 def init_app(app: Flask) -> None:
+    from consult import datagen
     from consult.accounts import cli as accounts_cli
     from consult.invitations import cli as invitations_cli
     from consult.moderation import cli as moderation_cli
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     accounts_cli.register(group)
     moderation_cli.register(group)
     invitations_cli.register(group)
+    datagen.register(group)
 
     @group.command("verify-audit")
     def verify_audit() -> None:
