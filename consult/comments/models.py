@@ -57,6 +57,9 @@ class Comment(TimestampMixin, db.Model):
         # The thread listing: top-level comments of a section, by status and time.
         Index("ix_comments_section_thread", "section_id", "depth", "status", "created_at"),
         Index("ix_comments_root_id", "root_id"),
+        # "A hidden comment stays as a placeholder while it has published replies" is an
+        # EXISTS on the replies of each hidden comment; without this it scans the table.
+        Index("ix_comments_parent_status", "parent_id", "status"),
         Index("ix_comments_participant_created", "participant_id", "created_at"),
     )
 
