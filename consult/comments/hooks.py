@@ -63,30 +63,10 @@ def flag_added(comment: Comment, flag: Flag) -> None:
         listener(comment, flag)
 
 
-# --- the input stream and thread labels (registered by `invitations`) -------------------
+# --- thread labels (registered by `invitations`; the input stream is in `policy.hooks`) --
 
-StreamResolver = Callable[[int, int], "str | None"]
 LabelProvider = Callable[[list[Comment]], dict[int, str]]
-_STREAM_RESOLVERS: dict[str, StreamResolver] = {}
 _LABEL_PROVIDERS: dict[str, LabelProvider] = {}
-
-
-def register_stream_resolver(name: str, resolver: StreamResolver) -> None:
-    """Ask `resolver(participant_id, policy_id)` which input stream a new comment is in.
-
-    It returns a code of `INPUT_STREAMS` or None (no opinion); the first code wins, and
-    with none the comment is in the `open` stream.
-    """
-    _STREAM_RESOLVERS[name] = resolver
-
-
-def resolve_stream(participant_id: int, policy_id: int) -> str:
-    """The input stream of a new comment by this participant on this policy."""
-    for resolver in _STREAM_RESOLVERS.values():
-        stream = resolver(participant_id, policy_id)
-        if stream:
-            return stream
-    return "open"
 
 
 def register_label_provider(name: str, provider: LabelProvider) -> None:

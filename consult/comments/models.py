@@ -75,7 +75,7 @@ class Comment(TimestampMixin, db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
     # `invited` when the author joined through an invitation to this policy (set at insert
-    # time by a registered resolver, `hooks.resolve_stream`), else `open`.
+    # time by a registered resolver, `policy.hooks.resolve_stream`), else `open`.
     stream: Mapped[str] = mapped_column(
         String(16), nullable=False, default="open", server_default="open"
     )

@@ -20,6 +20,7 @@ from consult.core.sanitize import render_markdown
 from consult.core.vocab import CHANNELS, FLAG_REASONS, STANCES
 from consult.errors import Conflict, PermissionDenied, ValidationError
 from consult.extensions import db
+from consult.policy import hooks as policy_hooks
 from consult.policy.models import Objective, Policy, Section
 
 MAX_NOTE = 500
@@ -245,7 +246,7 @@ def _post(
         depth=parent.depth + 1 if parent else 0,
         participant_id=participant_id,
         channel=channel,
-        stream=hooks.resolve_stream(participant_id, policy.id),
+        stream=policy_hooks.resolve_stream(participant_id, policy.id),
         hearing_id=hearing_id,
         stance=stance,
         body=body,

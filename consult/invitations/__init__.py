@@ -10,11 +10,10 @@ def init_app() -> None:
     from consult.invitations import permissions
     from consult.invitations.panel import account_section, export_for_participant
     from consult.invitations.queries import invited_labels, invited_stream
-    from consult.surveys import hooks as survey_hooks
+    from consult.policy import hooks as policy_hooks
 
-    comment_hooks.register_stream_resolver("invitations", invited_stream)
+    policy_hooks.register_stream_resolver("invitations", invited_stream)  # comments, surveys
     comment_hooks.register_label_provider("invitations", invited_labels)
-    survey_hooks.register_stream_resolver("invitations", invited_stream)
     register_account_section("invitations", account_section)
     register_data_exporter("invitations", export_for_participant)
     perms.register("invitations", permissions)

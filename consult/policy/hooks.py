@@ -9,6 +9,9 @@ Two kinds, both keyed by name and kept in registration order:
 - **section panels**: parts of the section page (the survey link, the comment thread).
   Each returns the template to include and the context it needs, or None to show nothing.
 - **overview context**: what the policy overview shows per section (comment counts).
+- **input stream**: which stream (`open` or `invited`) a participant's new comment or
+  survey response on a policy is in (`invitations` registers it; `comments` and
+  `surveys` both ask, so the rule is written once).
 """
 
 from __future__ import annotations
@@ -95,3 +98,25 @@ def overview_context(policy: Policy) -> dict[str, Any]:
     for provider in _OVERVIEW.values():
         context.update(provider(policy))
     return context
+
+
+StreamResolver = Callable[[int, int], "str | None"]
+_STREAM_RESOLVERS: dict[str, StreamResolver] = {}
+
+
+def register_stream_resolver(name: str, resolver: StreamResolver) -> None:
+    """Ask `resolver(participant_id, policy_id)` which input stream a new input is in.
+
+    It returns a code of `INPUT_STREAMS` or None (no opinion); the first code wins, and
+    with none the input is in the `open` stream.
+    """
+    _STREAM_RESOLVERS[name] = resolver
+
+
+def resolve_stream(participant_id: int, policy_id: int) -> str:
+    """The input stream of a new comment or response by this participant on this policy."""
+    for resolver in _STREAM_RESOLVERS.values():
+        stream = resolver(participant_id, policy_id)
+        if stream:
+            return stream
+    return "open"

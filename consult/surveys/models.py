@@ -144,7 +144,7 @@ class SurveyResponse(TimestampMixin, db.Model):
     respondent_key: Mapped[str] = mapped_column(String(80), nullable=False)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16), nullable=False, default="online")
-    # `invited` or `open`, set at insert time by `hooks.resolve_stream` (also anonymous).
+    # `invited` or `open`, set at insert time by `policy.hooks.resolve_stream` (also anonymous).
     stream: Mapped[str] = mapped_column(
         String(16), nullable=False, default="open", server_default="open"
     )

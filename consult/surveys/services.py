@@ -18,8 +18,9 @@ from consult.core.models import utcnow
 from consult.core.vocab import CHANNELS
 from consult.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from consult.extensions import db
+from consult.policy import hooks as policy_hooks
 from consult.policy.models import Policy, Section
-from consult.surveys import hooks, permissions, queries
+from consult.surveys import permissions, queries
 from consult.surveys.answers import answer_rows, validate_answers
 from consult.surveys.definitions import QuestionDef, SurveyDef
 from consult.surveys.models import (
@@ -265,7 +266,7 @@ def submit_response(
         respondent_key=key,
         participant_id=None if survey.anonymous else participant.id,
         channel=channel,
-        stream=hooks.resolve_stream(participant.id, survey.policy_id),
+        stream=policy_hooks.resolve_stream(participant.id, survey.policy_id),
         hearing_id=hearing_id,
         province=participant.province,
         stakeholder_group=participant.stakeholder_group,
