@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 clean
+.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 bench-b2 clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ B1_DURATION ?= 10
 bench-b1: install
 	$(BIN)/python -m bench.b1_section_page --scale $(SCALE) --duration $(B1_DURATION) \
 		$(if $(B1_DB),--database-url $(B1_DB))
+
+# B2 (docs/performance.md): the report API beside the raw SQL it runs, on the same database.
+bench-b2: install
+	$(BIN)/python -m bench.b2_report --scale $(SCALE) $(if $(B2_DB),--database-url $(B2_DB))
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db

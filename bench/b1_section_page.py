@@ -248,7 +248,8 @@ def load(port: int, path: str, headers: dict[str, str], duration: float, concurr
 # --- the run ---------------------------------------------------------------------------
 
 
-def _prepare(args) -> str:
+def prepare_database(args) -> str:
+    """The database to measure: the one given, or a fresh SQLite generated at `--scale`."""
     if args.database_url:
         return args.database_url
     tmp = tempfile.mkdtemp(prefix="b1-")
@@ -312,7 +313,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    url = _prepare(args)
+    url = prepare_database(args)
     facts = _facts(url)
     base = f"/policies/nsp-2022-2026/sections/{facts['slug']}"
     deep = max(1, int(facts["top_level"] / 20 * 0.95))

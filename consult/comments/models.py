@@ -61,6 +61,21 @@ class Comment(TimestampMixin, db.Model):
         # EXISTS on the replies of each hidden comment; without this it scans the table.
         Index("ix_comments_parent_status", "parent_id", "status"),
         Index("ix_comments_participant_created", "participant_id", "created_at"),
+        # Covers every aggregate of the report (reports/queries.py), so it reads this
+        # narrow index instead of the comment rows with their bodies (docs/performance.md).
+        Index(
+            "ix_comments_report",
+            "policy_id",
+            "status",
+            "section_id",
+            "objective_id",
+            "stance",
+            "channel",
+            "stream",
+            "created_at",
+            "participant_id",
+            "hearing_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -77,7 +77,8 @@ def _section_id(policy: Policy, filters: ReportFilters) -> int | None:
 
 
 def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """Counted comments of the policy under the filters (joined with `participants`)."""
+    """Counted comments of the policy under the filters (the profile filters need a join
+    with `participants`, which `_counted_comments` adds)."""
     conds: list[ColumnElement[bool]] = [
         Comment.policy_id == policy.id,
         Comment.status == "published",
@@ -102,13 +103,35 @@ def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnEl
     return conds
 
 
-def _counted_comments(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
-    return (
-        select(*columns)
-        .select_from(Comment)
-        .join(Participant, Participant.id == Comment.participant_id)
-        .where(*_comment_conditions(policy, filters))
+def _profile_filtered(filters: ReportFilters) -> bool:
+    return any(getattr(filters, name) for name in PROFILE)
+
+
+def _response_filtered(filters: ReportFilters) -> bool:
+    """Whether a filter narrows survey responses by something only the response row holds."""
+    return _profile_filtered(filters) or any(
+        (
+            filters.channel,
+            filters.stream,
+            filters.hearing is not None,
+            filters.starts(),
+            filters.ends(),
+        )
     )
+
+
+def _counted_comments(
+    policy: Policy, filters: ReportFilters, *columns: Any, with_profile: bool = False
+) -> Any:
+    """Counted comments; joined with `participants` only when a profile is read or filtered.
+
+    Without that join the comment aggregates read only `ix_comments_report`, a covering
+    index, instead of the wide comment rows (docs/performance.md, B2).
+    """
+    stmt = select(*columns).select_from(Comment)
+    if with_profile or _profile_filtered(filters):
+        stmt = stmt.join(Participant, Participant.id == Comment.participant_id)
+    return stmt.where(*_comment_conditions(policy, filters))
 
 
 def _response_profile(name: str) -> ColumnElement[str]:
@@ -140,13 +163,14 @@ def _response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnE
     return conds
 
 
-def _counted_responses(stmt: Any, policy: Policy, filters: ReportFilters) -> Any:
+def _counted_responses(
+    stmt: Any, policy: Policy, filters: ReportFilters, *, with_profile: bool = False
+) -> Any:
     """Join `stmt` (selecting from survey_responses) to what the response filters need."""
-    return (
-        stmt.join(Survey, Survey.id == SurveyResponse.survey_id)
-        .outerjoin(Participant, Participant.id == SurveyResponse.participant_id)
-        .where(*_response_conditions(policy, filters))
-    )
+    stmt = stmt.join(Survey, Survey.id == SurveyResponse.survey_id)
+    if with_profile or _profile_filtered(filters):
+        stmt = stmt.outerjoin(Participant, Participant.id == SurveyResponse.participant_id)
+    return stmt.where(*_response_conditions(policy, filters))
 
 
 # --- participation --------------------------------------------------------------------
@@ -158,16 +182,26 @@ def _contributions(policy: Policy, filters: ReportFilters) -> Any:
     `pid` is the participant for comments and identified responses; `akey` the respondent
     key of an anonymous response (never equal to any pid, so both COUNT DISTINCT add up).
     """
-    profile = [getattr(Participant, n).label(n) for n in PROFILE]
-    comments = _counted_comments(
-        policy,
-        filters,
-        Comment.participant_id.label("pid"),
-        cast(literal(None), String).label("akey"),
-        Comment.channel.label("channel"),
-        Comment.stream.label("stream"),
-        *profile,
+    # Who commented through which channel and stream, distinct on the covering index
+    # first; only those few rows are then joined with their profile.
+    commenters = (
+        _counted_comments(
+            policy,
+            filters,
+            Comment.participant_id.label("pid"),
+            Comment.channel.label("channel"),
+            Comment.stream.label("stream"),
+        )
+        .distinct()
+        .subquery("commenters")
     )
+    comments = select(
+        commenters.c.pid,
+        cast(literal(None), String).label("akey"),
+        commenters.c.channel,
+        commenters.c.stream,
+        *[getattr(Participant, n).label(n) for n in PROFILE],
+    ).join(Participant, Participant.id == commenters.c.pid)
     responses = _counted_responses(
         select(
             SurveyResponse.participant_id.label("pid"),
@@ -181,6 +215,7 @@ def _contributions(policy: Policy, filters: ReportFilters) -> Any:
         ).select_from(SurveyResponse),
         policy,
         filters,
+        with_profile=True,
     )
     return union(comments, responses).cte("contributions")
 
@@ -190,22 +225,38 @@ def _people(cte: Any) -> Any:
 
 
 def _participation_counts(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
-    """Distinct people in total and per breakdown value, in one statement."""
+    """Distinct people in total and per breakdown value, in one statement of three scans.
+
+    A person has exactly one profile (a participant's codes are NOT NULL; an anonymous
+    response is a person of its own with its copy), so the people of each profile tuple
+    partition everyone: one GROUP BY over the four profile columns gives, summed in Python,
+    the total and every profile breakdown. Channel and stream need their own, since one
+    person may contribute through several.
+    """
     cte = _contributions(policy, filters)
-    parts = [select(literal("total").label("dim"), literal("").label("code"), _people(cte))]
-    for key, (_codes, column) in BREAKDOWNS.items():
-        parts.append(
-            select(literal(key).label("dim"), cte.c[column].label("code"), _people(cte)).group_by(
-                cte.c[column]
-            )
-        )
+    profile = [cte.c[name] for name in PROFILE]
+    none = cast(literal(None), String)
+    parts = [
+        select(literal("profile").label("dim"), *profile, _people(cte)).group_by(*profile),
+        *(
+            select(
+                literal(key).label("dim"), cte.c[BREAKDOWNS[key][1]], none, none, none, _people(cte)
+            ).group_by(cte.c[BREAKDOWNS[key][1]])
+            for key in ("by_channel", "by_stream")
+        ),
+    ]
     out: dict[str, Any] = {key: dict.fromkeys(codes, 0) for key, (codes, _c) in BREAKDOWNS.items()}
     out["participants"] = 0
-    for dim, code, n in db.session.execute(union_all(*parts)):
-        if dim == "total":
-            out["participants"] = int(n or 0)
-        elif code in out[dim]:
-            out[dim][code] = int(n or 0)
+    by_profile = [f"by_{name}" for name in PROFILE]
+    for dim, *codes, n in db.session.execute(union_all(*parts)):
+        n = int(n or 0)
+        if dim == "profile":
+            out["participants"] += n
+            for key, code in zip(by_profile, codes, strict=True):
+                if code in out[key]:
+                    out[key][code] += n
+        elif codes[0] in out[dim]:
+            out[dim][codes[0]] = n
     return out
 
 
@@ -254,7 +305,9 @@ def _day(column: Any) -> ColumnElement[str]:
     """The UTC day of a timestamp as YYYY-MM-DD, on SQLite and PostgreSQL."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%d", column)
+    # SQLite keeps UTC timestamps as ISO text ("2026-10-05 01:35:00.000000", UTCDateTime),
+    # so the day is its first ten characters: cheaper than strftime on every row.
+    return func.substr(column, 1, 10)
 
 
 def _comments_per_day(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
@@ -324,13 +377,15 @@ class _ObjectiveQuestion:
     n_items: int
 
 
-def _objective_questions(policy: Policy) -> dict[str, list[_ObjectiveQuestion]]:
+def _objective_questions(
+    policy: Policy, filters: ReportFilters | None = None
+) -> dict[str, list[_ObjectiveQuestion]]:
     """Per type ("matrix", "ranking"): the first live such question of each section's survey.
 
     In the NSP surveys matrix rows and ranking options are the section's objective keys;
     items that are not objective keys are left out of the per-objective figures.
     """
-    rows = db.session.execute(
+    stmt = (
         select(Question, Survey.section_id)
         .join(Survey, Survey.id == Question.survey_id)
         .where(
@@ -339,7 +394,11 @@ def _objective_questions(policy: Policy) -> dict[str, list[_ObjectiveQuestion]]:
             Question.retired_at.is_(None),
         )
         .order_by(Survey.id, Question.position, Question.id)
-    ).all()
+    )
+    section_id = _section_id(policy, filters) if filters is not None else None
+    if section_id is not None:
+        stmt = stmt.where(Survey.section_id == section_id)
+    rows = db.session.execute(stmt).all()
     found: dict[str, dict[int, _ObjectiveQuestion]] = {"matrix": {}, "ranking": {}}
     for question, section_id in rows:
         n_items = len(question.question_type.item_keys(question))
@@ -350,13 +409,19 @@ def _objective_questions(policy: Policy) -> dict[str, list[_ObjectiveQuestion]]:
 
 
 def _answers(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
-    return _counted_responses(
-        select(*columns)
-        .select_from(Answer)
-        .join(SurveyResponse, SurveyResponse.id == Answer.response_id),
-        policy,
-        filters,
+    """Answer rows of counted responses. The callers pick the questions (the policy's own,
+    of the filtered section), so unless a filter narrows the responses themselves no join
+    is needed, and the aggregate reads only the covering `ix_survey_answers_question_item`.
+    """
+    stmt = select(*columns).select_from(Answer)
+    if not _response_filtered(filters):
+        return stmt
+    # The counted responses as a set the covering index's response_id is checked against,
+    # rather than a join from every answer row to its response.
+    counted = _counted_responses(
+        select(SurveyResponse.id).select_from(SurveyResponse), policy, filters
     )
+    return stmt.where(Answer.response_id.in_(counted))
 
 
 def _ratings(
@@ -453,7 +518,7 @@ def _sum_stances(parts: list[dict[str, int]]) -> dict[str, int]:
 
 def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
     stances = _stance_counts(policy, filters)
-    questions = _objective_questions(policy)
+    questions = _objective_questions(policy, filters)
     ratings = _ratings(policy, filters, questions["matrix"])
     rankings = _rankings(policy, filters, questions["ranking"])
     sections: list[Section] = [s for s in policy.sections if filters.section in (None, s.slug)]
@@ -660,5 +725,4 @@ def report_for(
     report = build_report(policy, filters)
     if exact:
         return {**report, "small_cells": {"min": minimum, "suppressed": False}}
-    profile_filtered = any(getattr(filters, name) for name in PROFILE)
-    return suppress_small_cells(report, minimum, profile_filtered)
+    return suppress_small_cells(report, minimum, _profile_filtered(filters))
