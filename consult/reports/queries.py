@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, or_, select, union, union_all
+from sqlalchemy import Date, String, case, cast, func, literal, or_, select, union, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from consult.accounts.models import Participant
@@ -301,10 +301,11 @@ def _campaigns(policy: Policy, filters: ReportFilters) -> list[dict[str, int]]:
     ]
 
 
-def _day(column: Any) -> ColumnElement[str]:
+def _day(column: Any) -> ColumnElement[Any]:
     """The UTC day of a timestamp as YYYY-MM-DD, on SQLite and PostgreSQL."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+        # A cast to date, cheap per row; to_char on every row cost twice the whole scan.
+        return cast(func.timezone("UTC", column), Date)
     # SQLite keeps UTC timestamps as ISO text ("2026-10-05 01:35:00.000000", UTCDateTime),
     # so the day is its first ten characters: cheaper than strftime on every row.
     return func.substr(column, 1, 10)
@@ -315,7 +316,10 @@ def _comments_per_day(policy: Policy, filters: ReportFilters) -> list[dict[str, 
     stmt = (
         _counted_comments(policy, filters, day, func.count(Comment.id)).group_by(day).order_by(day)
     )
-    return [{"date": d, "comments": int(n)} for d, n in db.session.execute(stmt)]
+    return [
+        {"date": d if isinstance(d, str) else d.isoformat(), "comments": int(n)}
+        for d, n in db.session.execute(stmt)
+    ]
 
 
 def _count_responses(policy: Policy, filters: ReportFilters) -> int:
