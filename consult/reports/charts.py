@@ -187,9 +187,10 @@ def heatmap(
 ) -> Markup:
     """A grid of rows (objectives) × columns ((code, label)) coloured by the cell's mean.
 
-    Each cell reads its mean and "n=…"; an empty cell reads "–", a suppressed one "fewer
-    than N" (grey, no colour, so its mean is not given away). The colour is one of five
-    classes of a sequential colour-blind-safe ramp, explained by the legend underneath.
+    Each cell reads its mean and "n=…"; an empty cell (nobody rated) is blank, a
+    suppressed one reads "fewer than N" (grey, no colour, so its mean is not given away).
+    The colour is one of five classes of a sequential colour-blind-safe ramp, explained by
+    the legend underneath.
     """
     width = HEAT_LABEL_W + len(columns) * HEAT_CELL_W + 10
     top = HEAT_HEADER_H
@@ -206,35 +207,34 @@ def heatmap(
             f'<text class="chart-label" x="{HEAT_LABEL_W - 6}" y="{y + HEAT_CELL_H // 2 + 4}"'
             f' text-anchor="end">{escape(row)}</text>'
         )
-        for j, (code, name) in enumerate(columns):
+        for j, (code, _name) in enumerate(columns):
+            # Kept small (a report has sections × objectives × 19 such cells): no per-cell
+            # tooltip, the centring comes from the stylesheet (.heat-text).
             cell = cells.get(row, {}).get(code) or {"n": 0, "mean": None}
             x = HEAT_LABEL_W + j * HEAT_CELL_W
             cx = x + HEAT_CELL_W // 2
             if cell.get("n") is None:
-                klass, lines = "heat-suppressed", (_fewer(minimum),)
+                klass, text = (
+                    "heat-suppressed",
+                    (
+                        f'<text class="heat-text-small" x="{cx}" y="{y + 22}">'
+                        f"{escape(_fewer(minimum))}</text>"
+                    ),
+                )
             elif not cell["n"]:
-                klass, lines = "heat-empty", ("–",)
+                klass, text = "heat-empty", ""
             else:
                 klass = f"heat-{heat_class(cell['mean'])}"
-                lines = (f"{cell['mean']:.2f}", f"n={cell['n']}")
-            tip = f"{row} · {name}: " + " ".join(lines)
+                text = (
+                    f'<text class="heat-text on-{klass}" x="{cx}" y="{y + 16}">'
+                    f"{cell['mean']:.2f}</text>"
+                    f'<text class="heat-text-small on-{klass}" x="{cx}" y="{y + 29}">'
+                    f"n={cell['n']}</text>"
+                )
             parts.append(
                 f'<rect class="{klass}" x="{x + 1}" y="{y + 1}" width="{HEAT_CELL_W - 2}"'
-                f' height="{HEAT_CELL_H - 2}"><title>{escape(tip)}</title></rect>'
+                f' height="{HEAT_CELL_H - 2}"/>{text}'
             )
-            text_class = "heat-text-small" if len(lines[0]) > 6 else "heat-text"
-            if len(lines) == 1:
-                parts.append(
-                    f'<text class="{text_class} on-{klass}" x="{cx}" y="{y + 22}"'
-                    f' text-anchor="middle">{escape(lines[0])}</text>'
-                )
-            else:
-                parts.append(
-                    f'<text class="heat-text on-{klass}" x="{cx}" y="{y + 16}"'
-                    f' text-anchor="middle">{escape(lines[0])}</text>'
-                    f'<text class="heat-text-small on-{klass}" x="{cx}" y="{y + 29}"'
-                    f' text-anchor="middle">{escape(lines[1])}</text>'
-                )
     legend_y = top + len(rows) * HEAT_CELL_H + 14
     parts.append(
         f'<text class="chart-label" x="{HEAT_LABEL_W - 6}" y="{legend_y + 13}"'
