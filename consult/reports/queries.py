@@ -851,6 +851,10 @@ def suppress_small_cells(
     an objective answered by fewer than `minimum` people. When a profile filter (province,
     group, gender, age band) is set, comment counts describe people of that profile too,
     so they are suppressed as well and featured quotes are left out. Zero stays zero.
+    The analysis parts follow the same rule: heatmap cells rated by too few people, a
+    province's participants in representativeness (with its share and ratio), hearing
+    survey-response counts and invited participation always; the themes' top comments are
+    left out under a profile filter, as featured quotes are.
     Each suppressed object carries `"suppressed": true`; the report's `small_cells` says
     whether anything was suppressed.
     """
