@@ -164,7 +164,8 @@ HEAT_BINS = 5  # classes heat-1 (lowest mean) .. heat-5, a cividis-like ramp in 
 HEAT_LABEL_W = 90
 HEAT_CELL_W = 62
 HEAT_CELL_H = 36
-HEAT_HEADER_H = 110  # column names, drawn slanted so long province names fit
+HEAT_HEADER_H = 140  # column names, drawn slanted so long province names fit
+HEAT_RIGHT_PAD = 160  # room for the last slanted names
 HEAT_LEGEND_H = 46
 
 
@@ -192,7 +193,7 @@ def heatmap(
     The colour is one of five classes of a sequential colour-blind-safe ramp, explained by
     the legend underneath.
     """
-    width = HEAT_LABEL_W + len(columns) * HEAT_CELL_W + 10
+    width = HEAT_LABEL_W + len(columns) * HEAT_CELL_W + HEAT_RIGHT_PAD
     top = HEAT_HEADER_H
     parts = []
     for j, (_code, name) in enumerate(columns):
@@ -266,10 +267,11 @@ def ratio_chart(
     """Bars from the line at ratio 1 to each (label, ratio, suppressed) row's ratio: left
     (under-heard, vermillion) or right (over-heard, blue). A suppressed row reads "fewer
     than N"; a ratio of None otherwise (nobody with a known province) reads "–"."""
-    span = WIDTH - LABEL_W - 70
+    left = LABEL_W + 12  # ratio 0, clear of the labels
+    span = WIDTH - left - 70
     top_ratio = max([2.0, *(r for _name, r, _s in rows if r is not None)])
     scale = span / top_ratio
-    one = LABEL_W + round(scale)
+    one = left + round(scale)
     parts = []
     for i, (name, ratio, suppressed) in enumerate(rows):
         y = GAP + i * (BAR_H + GAP)
@@ -283,7 +285,7 @@ def ratio_chart(
                 f"{escape(_fewer(minimum) if suppressed else '–')}</text>"
             )
             continue
-        end = LABEL_W + round(scale * ratio)
+        end = left + round(scale * ratio)
         x, w = min(one, end), abs(end - one)
         klass = "chart-under" if ratio < 1 else "chart-over"
         if w:
