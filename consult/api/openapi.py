@@ -1567,6 +1567,32 @@ _RANKING = {
         "suppressed": {"type": "boolean"},
     },
 }
+_HEAT_CELL = {
+    "type": "object",
+    "properties": {
+        "n": _CELL,
+        "mean": {"type": ["number", "null"]},
+        "suppressed": {"type": "boolean"},
+    },
+}
+# objective key -> code -> cell, per axis
+_HEATMAPS = {
+    "type": "object",
+    "properties": {
+        axis: {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": dict.fromkeys(codes, _HEAT_CELL),
+            },
+        }
+        for axis, codes in (("province", PROVINCES), ("stakeholder_group", STAKEHOLDER_GROUPS))
+    },
+}
+_INVITED_COUNTS = {
+    "type": "object",
+    "properties": {"invited": _CELL, "joined": _CELL, "contributed": _CELL},
+}
 _REPORT_FILTERS = [
     {"name": "section", "in": "query", "schema": {"type": "string"}},
     {"name": "channel", "in": "query", "schema": {"enum": list(CHANNELS)}},
@@ -1652,6 +1678,7 @@ PATHS["/policies/{policy}/report"] = {
                                     "slug": {"type": "string"},
                                     "comments": _CELL,
                                     "stance": _STANCE,
+                                    "heatmaps": _HEATMAPS,
                                     "objectives": {
                                         "type": "array",
                                         "items": {
@@ -1678,6 +1705,79 @@ PATHS["/policies/{policy}/report"] = {
                                     "slug": {"type": "string"},
                                     "name": {"type": "string"},
                                     "comments": _CELL,
+                                    "top_comments": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "integer"},
+                                                "section": {"type": "string"},
+                                                "objective": {"type": ["string", "null"]},
+                                                "stance": {"type": ["string", "null"]},
+                                                "author": {"type": "object"},
+                                                "excerpt": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "representativeness": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "province": {"enum": list(PROVINCES)},
+                                    "participants": _CELL,
+                                    "share": {"type": ["number", "null"]},
+                                    "population": {"type": "integer"},
+                                    "population_share": {"type": "number"},
+                                    "ratio": {"type": ["number", "null"]},
+                                    "outside_census": {"type": "boolean"},
+                                    "source": {"type": "string"},
+                                    "year": {"type": "integer"},
+                                },
+                            },
+                        },
+                        "hearings": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "institution": {"type": "string"},
+                                    "city": {"type": "string"},
+                                    "province": {"enum": list(PROVINCES)},
+                                    "starts_at": {"type": "string", "format": "date-time"},
+                                    "ends_at": {"type": "string", "format": "date-time"},
+                                    "status": {"type": "string"},
+                                    "attendance": {"type": ["integer", "null"]},
+                                    "comments": _cells_of(CHANNELS),
+                                    "responses": _cells_of(CHANNELS),
+                                },
+                            },
+                        },
+                        "invited_participation": {
+                            "type": "object",
+                            "properties": {
+                                **_INVITED_COUNTS["properties"],
+                                "by_body_kind": {
+                                    "type": "object",
+                                    "additionalProperties": _INVITED_COUNTS,
+                                },
+                            },
+                        },
+                        "submissions": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "body_id": {"type": "integer"},
+                                    "body": {"type": "string"},
+                                    "kind": {"type": "string"},
+                                    "version": {"type": "integer"},
+                                    "submitted_at": {"type": ["string", "null"]},
                                 },
                             },
                         },

@@ -203,17 +203,36 @@ def _counted(key: ColumnElement, policy_id: int) -> dict[str, Counts]:
     }
 
 
+def _by_body_kind(kinds: dict[str, Counts]) -> dict[str, Counts]:
+    by_kind = {k: kinds.get(k, Counts()) for k in BODY_KINDS}
+    if NO_BODY in kinds:
+        by_kind[NO_BODY] = kinds[NO_BODY]
+    return by_kind
+
+
+def participation_by_body_kind(policy_id: int) -> tuple[Counts, dict[str, Counts]]:
+    """(total, per body kind) of invited / joined / contributed, in ONE grouped query.
+
+    For the feedback report, which needs a fixed number of queries: every invitee falls
+    under exactly one kind (or `none`), so the kinds add up to the total.
+    """
+    by_kind = _by_body_kind(_counted(StakeholderBody.kind, policy_id))
+    total = Counts(
+        sum(c.invited for c in by_kind.values()),
+        sum(c.joined for c in by_kind.values()),
+        sum(c.contributed for c in by_kind.values()),
+    )
+    return total, by_kind
+
+
 def get_participation(policy_id: int) -> Participation:
     """Invited, joined and contributed, per body kind and per stakeholder group, in SQL.
 
     Every vocabulary code is present (zeros where nobody is), so tables and API clients
     see a stable shape; invitees without a body appear under `none` when there are any.
     """
-    kinds = _counted(StakeholderBody.kind, policy_id)
+    by_kind = _by_body_kind(_counted(StakeholderBody.kind, policy_id))
     groups = _counted(Invitee.stakeholder_group, policy_id)
-    by_kind = {k: kinds.get(k, Counts()) for k in BODY_KINDS}
-    if NO_BODY in kinds:
-        by_kind[NO_BODY] = kinds[NO_BODY]
     by_group = {g: groups.get(g, Counts()) for g in STAKEHOLDER_GROUPS}
     total = Counts(
         sum(c.invited for c in groups.values()),

@@ -38,8 +38,10 @@ from consult.core.vocab import (
     STANCES,
 )
 from consult.extensions import db
+from consult.hearings import queries as hearing_queries
 from consult.hearings.models import Hearing
-from consult.invitations.models import Submission
+from consult.invitations import queries as invitation_queries
+from consult.invitations.models import StakeholderBody, Submission
 from consult.moderation.models import (
     CampaignGroup,
     CampaignSignature,
@@ -47,7 +49,8 @@ from consult.moderation.models import (
     FeaturedQuote,
     Theme,
 )
-from consult.policy.models import Policy, Section
+from consult.policy.models import Objective, Policy, Section
+from consult.reports import population
 from consult.reports.filters import PROFILE, ReportFilters
 from consult.surveys.models import Answer, Question, Survey, SurveyResponse
 from consult.surveys.types import NO_OPINION
@@ -525,6 +528,7 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
     questions = _objective_questions(policy, filters)
     ratings = _ratings(policy, filters, questions["matrix"])
     rankings = _rankings(policy, filters, questions["ranking"])
+    cells = _heatmap_cells(policy, filters, questions["matrix"])
     sections: list[Section] = [s for s in policy.sections if filters.section in (None, s.slug)]
     out = []
     for section in sections:
@@ -548,6 +552,7 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
                 "comments": sum(stance.values()),
                 "stance": stance,
                 "objectives": objectives,
+                "heatmaps": _section_heatmaps(section, cells),
             }
         )
     return out
@@ -585,6 +590,271 @@ def _featured_quotes(policy: Policy, filters: ReportFilters) -> list[dict[str, A
     return [comment_json(c, section=slug) for c, slug in db.session.execute(stmt)]
 
 
+# --- heatmaps: the mean rating per objective × province / stakeholder group -------------
+
+# heatmap axis -> the vocabulary of its columns (a profile code of the respondent)
+HEATMAP_AXES: dict[str, tuple[str, ...]] = {
+    "province": PROVINCES,
+    "stakeholder_group": STAKEHOLDER_GROUPS,
+}
+
+
+def _heatmap_cells(
+    policy: Policy, filters: ReportFilters, questions: list[_ObjectiveQuestion]
+) -> dict[tuple[int, str, str, str], tuple[int, int]]:
+    """(section id, axis, objective key, code) -> (n, sum of ratings), in ONE statement.
+
+    The rating is the one `_ratings` counts (the section's first matrix question, ratings
+    1–5, no-opinion left out), split by the respondent's profile (the participant's, or
+    the copy on an anonymous response); a UNION ALL of one GROUP BY per axis.
+    """
+    if not questions:
+        return {}
+    section_of = {q.question_id: q.section_id for q in questions}
+    parts = []
+    for axis in HEATMAP_AXES:
+        code = _response_profile(axis)
+        parts.append(
+            _answers(
+                policy,
+                filters,
+                literal(axis).label("axis"),
+                Answer.question_id.label("question_id"),
+                Answer.item_key.label("item_key"),
+                code.label("code"),
+                func.count(Answer.id).label("n"),
+                func.sum(Answer.value_int).label("total"),
+            )
+            .where(
+                Answer.question_id.in_(section_of),
+                Answer.value_int >= int(SCALE[0]),
+                Answer.value_int <= int(SCALE[-1]),
+            )
+            .group_by(Answer.question_id, Answer.item_key, code)
+        )
+    out: dict[tuple[int, str, str, str], tuple[int, int]] = {}
+    for axis, qid, item, code, n, total in db.session.execute(union_all(*parts)):
+        if code is not None:
+            out[(section_of[qid], axis, item, code)] = (int(n), int(total or 0))
+    return out
+
+
+def _section_heatmaps(
+    section: Section, cells: dict[tuple[int, str, str, str], tuple[int, int]]
+) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """{axis: {objective key: {code: {"n", "mean"}}}}: every objective and code present."""
+    out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for axis, codes in HEATMAP_AXES.items():
+        grid: dict[str, dict[str, dict[str, Any]]] = {}
+        for objective in section.objectives:
+            row = {}
+            for code in codes:
+                n, total = cells.get((section.id, axis, objective.key, code), (0, 0))
+                row[code] = {"n": n, "mean": round(total / n, 2) if n else None}
+            grid[objective.key] = row
+        out[axis] = grid
+    return out
+
+
+# --- representativeness: who was heard, against the population ---------------------------
+
+
+def _representativeness(by_province: dict[str, int]) -> list[dict[str, Any]]:
+    """Per province with a population: its share of the participants whose province is
+    known against its share of the population; ratio < 1 means under-heard.
+
+    People abroad or who did not say have no population to compare with, so they are in
+    neither share. Computed from `by_province`, so it costs no query.
+    """
+    pop = population.population()
+    known = sum(by_province.get(code, 0) for code in pop.provinces)
+    rows = []
+    for code, row in pop.provinces.items():
+        people = by_province.get(code, 0)
+        share = people / known if known else None
+        pop_share = row.population / pop.total
+        rows.append(
+            {
+                "province": code,
+                "participants": people,
+                "share": round(share, 4) if share is not None else None,
+                "population": row.population,
+                "population_share": round(pop_share, 4),
+                "ratio": round(share / pop_share, 2) if share is not None else None,
+                "outside_census": row.outside_census,
+                "source": row.source,
+                "year": row.year,
+            }
+        )
+    return rows
+
+
+# --- hearings, invited participation, institutional submissions ----------------------
+
+
+def _hearing_summaries(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Each hearing held, by start, with its attendance and what it collected by channel.
+
+    Two queries: the hearings, then `hearings.queries.count_contributions` (one GROUP BY
+    for all of them). The hearing and date filters choose the hearings (by start), as for
+    `hearings`; the counts are each hearing's whole record, as its public page shows them.
+    """
+    stmt = select(Hearing).where(Hearing.policy_id == policy.id, Hearing.status.in_(HELD_HEARINGS))
+    if filters.hearing is not None:
+        stmt = stmt.where(Hearing.id == filters.hearing)
+    if filters.starts():
+        stmt = stmt.where(Hearing.starts_at >= filters.starts())
+    if filters.ends():
+        stmt = stmt.where(Hearing.starts_at < filters.ends())
+    held = list(db.session.scalars(stmt.order_by(Hearing.starts_at, Hearing.id)))
+    counts = hearing_queries.count_contributions(h.id for h in held)
+    out = []
+    for h in held:
+        c = counts[h.id]
+        out.append(
+            {
+                "id": h.id,
+                "title": h.title,
+                "institution": h.institution,
+                "city": h.city,
+                "province": h.province,
+                "starts_at": h.starts_at.isoformat(),
+                "ends_at": h.ends_at.isoformat(),
+                "status": h.status,
+                "attendance": h.attendance,
+                "comments": dict(c.comments),
+                "responses": dict(c.responses),
+            }
+        )
+    return out
+
+
+def _invited_participation(policy: Policy) -> dict[str, Any]:
+    """Invited, joined and contributed per body kind (`invitations.queries`, one query);
+    the CONTRACT §5 shape of `GET /policies/<policy>/participation`. No filter applies."""
+    total, by_kind = invitation_queries.participation_by_body_kind(policy.id)
+    return {**total.as_dict(), "by_body_kind": {k: c.as_dict() for k, c in by_kind.items()}}
+
+
+def _submission_list(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Each body's latest submitted version that it allowed to be published, by kind and
+    name; one query (ROW_NUMBER per body). Only the date filter applies (submission date)."""
+    conds = [
+        Submission.policy_id == policy.id,
+        Submission.status == "submitted",
+        Submission.unpublished.is_(False),
+    ]
+    if filters.starts():
+        conds.append(Submission.submitted_at >= filters.starts())
+    if filters.ends():
+        conds.append(Submission.submitted_at < filters.ends())
+    rank = func.row_number().over(
+        partition_by=Submission.body_id, order_by=Submission.version.desc()
+    )
+    latest = (
+        select(
+            Submission.body_id.label("body_id"),
+            Submission.version.label("version"),
+            Submission.submitted_at.label("submitted_at"),
+            rank.label("rn"),
+        )
+        .where(*conds)
+        .subquery()
+    )
+    stmt = (
+        select(
+            latest.c.body_id,
+            StakeholderBody.name,
+            StakeholderBody.kind,
+            latest.c.version,
+            latest.c.submitted_at,
+        )
+        .join(StakeholderBody, StakeholderBody.id == latest.c.body_id)
+        .where(latest.c.rn == 1)
+        .order_by(StakeholderBody.kind, StakeholderBody.name_key, latest.c.body_id)
+    )
+    return [
+        {
+            "body_id": int(body_id),
+            "body": name,
+            "kind": kind,
+            "version": int(version),
+            "submitted_at": submitted_at.isoformat() if submitted_at else None,
+        }
+        for body_id, name, kind, version, submitted_at in db.session.execute(stmt)
+    ]
+
+
+# --- the top comments of each theme ---------------------------------------------------
+
+TOP_PER_THEME = 3
+EXCERPT_CHARS = 200
+
+
+def _excerpt(text: str) -> str:
+    """The first EXCERPT_CHARS characters, whitespace collapsed, cut at a word."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    cut = flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] or flat[:EXCERPT_CHARS]
+    return cut + "…"
+
+
+def _top_comments(policy: Policy, filters: ReportFilters) -> dict[int, list[dict[str, Any]]]:
+    """theme id -> its TOP_PER_THEME counted comments by the thread's `top` order (score,
+    then newest), in ONE query: ROW_NUMBER() OVER (PARTITION BY theme) on the tagged ones."""
+    rank = func.row_number().over(
+        partition_by=CommentTheme.theme_id,
+        order_by=(Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc()),
+    )
+    ranked = (
+        _counted_comments(
+            policy,
+            filters,
+            CommentTheme.theme_id.label("theme_id"),
+            Comment.id.label("id"),
+            Comment.section_id.label("section_id"),
+            Comment.objective_id.label("objective_id"),
+            Comment.stance.label("stance"),
+            Participant.display_name.label("author"),
+            func.substr(Comment.body, 1, EXCERPT_CHARS * 2).label("body"),
+            rank.label("rn"),
+        )
+        .join(CommentTheme, CommentTheme.comment_id == Comment.id)
+        .join(Theme, Theme.id == CommentTheme.theme_id)
+        .where(Theme.policy_id == policy.id, Theme.merged_into_id.is_(None))
+        .subquery()
+    )
+    stmt = (
+        select(
+            ranked.c.theme_id,
+            ranked.c.id,
+            Section.slug,
+            Objective.key,
+            ranked.c.stance,
+            ranked.c.author,
+            ranked.c.body,
+        )
+        .join(Section, Section.id == ranked.c.section_id)
+        .outerjoin(Objective, Objective.id == ranked.c.objective_id)
+        .where(ranked.c.rn <= TOP_PER_THEME)
+        .order_by(ranked.c.theme_id, ranked.c.rn)
+    )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for theme_id, cid, slug, key, stance, author, body in db.session.execute(stmt):
+        out[int(theme_id)].append(
+            {
+                "id": int(cid),
+                "section": slug,
+                "objective": key,
+                "stance": stance,
+                "author": {"display_name": author},
+                "excerpt": _excerpt(body),
+            }
+        )
+    return out
+
+
 def hearing_choices(policy: Policy) -> list[tuple[int, str]]:
     """The policy's hearings (id, title) by start, for the filter form."""
     rows = db.session.execute(
@@ -616,14 +886,20 @@ def build_report(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
         **people,
         "comments_per_day": _comments_per_day(policy, filters),
     }
+    tops = _top_comments(policy, filters)
+    themes = [{**t, "top_comments": tops.get(t["id"], [])} for t in _themes(policy, filters)]
     return {
         "policy": policy.slug,
         "filters": filters.query_args(),
         "participation": participation,
         "sections": _sections(policy, filters),
-        "themes": _themes(policy, filters),
+        "themes": themes,
         "campaigns": _campaigns(policy, filters),
         "featured_quotes": _featured_quotes(policy, filters),
+        "representativeness": _representativeness(people["by_province"]),
+        "hearings": _hearing_summaries(policy, filters),
+        "invited_participation": _invited_participation(policy),
+        "submissions": _submission_list(policy, filters),
     }
 
 
@@ -644,6 +920,10 @@ def suppress_small_cells(
     an objective answered by fewer than `minimum` people. When a profile filter (province,
     group, gender, age band) is set, comment counts describe people of that profile too,
     so they are suppressed as well and featured quotes are left out. Zero stays zero.
+    The analysis parts follow the same rule: heatmap cells rated by too few people, a
+    province's participants in representativeness (with its share and ratio), hearing
+    survey-response counts and invited participation always; the themes' top comments are
+    left out under a profile filter, as featured quotes are.
     Each suppressed object carries `"suppressed": true`; the report's `small_cells` says
     whether anything was suppressed.
     """
@@ -658,6 +938,13 @@ def suppress_small_cells(
 
     def cut_comments(value: int | None) -> int | None:
         return cut(value) if profile_filtered else value
+
+    def heat_cell(cell: dict[str, Any]) -> dict[str, Any]:
+        nonlocal hidden
+        if _small(cell["n"], minimum):
+            hidden = True
+            return {"n": None, "mean": None, "suppressed": True}
+        return cell
 
     p = dict(report["participation"])
     for key in ("participants", "survey_responses", "invited_contributors"):
@@ -706,11 +993,49 @@ def suppress_small_cells(
                 "comments": cut_comments(section["comments"]),
                 "stance": {k: cut_comments(v) for k, v in section["stance"].items()},
                 "objectives": objectives,
+                "heatmaps": {
+                    axis: {
+                        key: {code: heat_cell(c) for code, c in row.items()}
+                        for key, row in grid.items()
+                    }
+                    for axis, grid in section["heatmaps"].items()
+                },
             }
         )
-    themes = [{**t, "comments": cut_comments(t["comments"])} for t in report["themes"]]
+    themes = [
+        {
+            **t,
+            "comments": cut_comments(t["comments"]),
+            "top_comments": [] if profile_filtered else t["top_comments"],
+        }
+        for t in report["themes"]
+    ]
     campaigns = [{**c, "size": cut_comments(c["size"])} for c in report["campaigns"]]
     quotes = [] if profile_filtered else report["featured_quotes"]
+    representativeness = []
+    for row in report["representativeness"]:
+        people = cut(row["participants"])
+        shown = people is not None
+        representativeness.append(
+            {
+                **row,
+                "participants": people,
+                "share": row["share"] if shown else None,
+                "ratio": row["ratio"] if shown else None,
+            }
+        )
+    hearings = [
+        {**h, "responses": {ch: cut(n) for ch, n in h["responses"].items()}}
+        for h in report["hearings"]
+    ]
+    invited = report["invited_participation"]
+    invited = {
+        **{k: cut(invited[k]) for k in ("invited", "joined", "contributed")},
+        "by_body_kind": {
+            kind: {k: cut(n) for k, n in counts.items()}
+            for kind, counts in invited["by_body_kind"].items()
+        },
+    }
     return {
         **report,
         "participation": p,
@@ -718,6 +1043,9 @@ def suppress_small_cells(
         "themes": themes,
         "campaigns": campaigns,
         "featured_quotes": quotes,
+        "representativeness": representativeness,
+        "hearings": hearings,
+        "invited_participation": invited,
         "small_cells": {"min": minimum, "suppressed": hidden},
     }
 

@@ -21,7 +21,7 @@ from consult.core.vocab import (
 )
 from consult.errors import PermissionDenied
 from consult.policy.queries import get_policy
-from consult.reports import charts, permissions, queries
+from consult.reports import charts, permissions, population, queries
 from consult.reports.filters import read_filters
 
 bp = Blueprint("reports", __name__)
@@ -96,6 +96,56 @@ def _charts(report: dict[str, Any], policy: Any, minimum: int) -> dict[str, Any]
             minimum,
             {code: stance_label(code) for code in STANCE_CODES},
         )
+    out["heatmaps"] = _heatmap_charts(report, sections, minimum)
+    out["representativeness"] = charts.ratio_chart(
+        "chart-representativeness",
+        _("Participation against population, per province"),
+        _(
+            "Bars from the line at 1: each province's share of participants divided by its"
+            " share of the population; left of the line under-heard, right over-heard."
+            " The table gives the numbers."
+        ),
+        [
+            (label("province", r["province"]), r["ratio"], r["participants"] is None)
+            for r in report["representativeness"]
+        ],
+        minimum,
+    )
+    return out
+
+
+# heatmap axis -> vocabulary kind of its column labels
+HEATMAP_KINDS = {"province": "province", "stakeholder_group": "stakeholder_group"}
+
+
+def _heatmap_charts(
+    report: dict[str, Any], sections: dict[str, Any], minimum: int
+) -> dict[str, dict[str, Any]]:
+    """section slug -> axis -> the heatmap SVG of the section's mean ratings."""
+    titles = {
+        "province": _("Mean rating per objective and province: %(section)s"),
+        "stakeholder_group": _("Mean rating per objective and stakeholder group: %(section)s"),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for section in report["sections"]:
+        name = localized(sections[section["slug"]].title)
+        out[section["slug"]] = {}
+        for axis, grid in section["heatmaps"].items():
+            kind = HEATMAP_KINDS[axis]
+            codes = queries.HEATMAP_AXES[axis]
+            out[section["slug"]][axis] = charts.heatmap(
+                f"chart-heat-{axis}-{section['slug']}",
+                titles[axis] % {"section": name},
+                _(
+                    "Heatmap: one row per objective, one column per category; each cell"
+                    " gives the mean agreement (1 to 5) and how many rated it, darker for"
+                    " lower means. The table gives the numbers."
+                ),
+                list(grid),
+                [(code, label(kind, code)) for code in codes],
+                grid,
+                minimum,
+            )
     return out
 
 
@@ -123,6 +173,10 @@ def report(policy: str):
         stance_codes=STANCE_CODES,
         stance_label=stance_label,
         hearings=queries.hearing_choices(p),
+        heatmap_axes={
+            axis: (HEATMAP_KINDS[axis], codes) for axis, codes in queries.HEATMAP_AXES.items()
+        },
+        population=population.population(),
         sections={s.slug: s for s in p.sections},
         choices={
             "channel": ("channel", CHANNELS),

@@ -190,3 +190,36 @@ def test_hearing_participant_pages_are_accessible(page: Page, live_server, live_
     log_in(page, live_server, "hall-axe@example.org")
     open_page(page, live_server, f"/hearings/{hearing_id}/projector", language)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_report_page_is_accessible(page: Page, live_server, live_app, language):
+    """The report with every part filled in: heatmaps (filled, empty and suppressed cells),
+    representativeness, a held hearing, themes with their top comments."""
+    from sqlalchemy import update
+
+    from consult.hearings.models import Hearing
+    from consult.moderation import curation
+    from consult.policy.models import Policy
+    from consult.surveys import services as surveys
+    from tests.factories import make_comment, make_hearing, section_of, survey_of
+
+    with live_app.app_context():
+        moderator = make_user(email="report-axe@example.org", name="Report Axe", role="moderator")
+        policy = db.session.scalar(db.select(Policy))
+        raters = [make_user(province="punjab", stakeholder_group="citizen") for _ in range(6)]
+        raters += [make_user(province="sindh", stakeholder_group="student")]
+        for i, user in enumerate(raters):
+            ratings = {"NC-1": 1 + i % 5, "NC-2": 5 - i % 5, "NC-3": 3}
+            surveys.submit_response(survey_of(), user.participant, {"ratings": ratings})
+        hearing = make_hearing(status="closed", title="Hearing at NED University")
+        db.session.execute(update(Hearing).where(Hearing.id == hearing.id).values(attendance=30))
+        theme = curation.create_theme(moderator, policy, "Cohesion")
+        said = [
+            make_comment(u, section_of(), f"A view on cohesion {i}") for i, u in enumerate(raters)
+        ]
+        curation.tag_comments(moderator, [c.id for c in said], add=[theme.id])
+        db.session.commit()
+    log_in(page, live_server, "report-axe@example.org")
+    open_page(page, live_server, "/policies/nsp-2022-2026/report", language)
+    assert_accessible(page)
