@@ -431,6 +431,19 @@ def _answers(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
     return stmt.where(Answer.response_id.in_(counted))
 
 
+def _profiled_answers(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
+    """Answer rows of counted responses, joined with their response and respondent, for
+    the breakdowns by the respondent's profile (`_response_profile`)."""
+    return _counted_responses(
+        select(*columns)
+        .select_from(Answer)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id),
+        policy,
+        filters,
+        with_profile=True,
+    )
+
+
 def _ratings(
     policy: Policy, filters: ReportFilters, questions: list[_ObjectiveQuestion]
 ) -> dict[tuple[int, str], dict[str, Any]]:
@@ -615,7 +628,7 @@ def _heatmap_cells(
     for axis in HEATMAP_AXES:
         code = _response_profile(axis)
         parts.append(
-            _answers(
+            _profiled_answers(
                 policy,
                 filters,
                 literal(axis).label("axis"),
@@ -819,6 +832,7 @@ def _top_comments(policy: Policy, filters: ReportFilters) -> dict[int, list[dict
             Participant.display_name.label("author"),
             func.substr(Comment.body, 1, EXCERPT_CHARS * 2).label("body"),
             rank.label("rn"),
+            with_profile=True,
         )
         .join(CommentTheme, CommentTheme.comment_id == Comment.id)
         .join(Theme, Theme.id == CommentTheme.theme_id)
