@@ -615,41 +615,44 @@ HEATMAP_AXES: dict[str, tuple[str, ...]] = {
 def _heatmap_cells(
     policy: Policy, filters: ReportFilters, questions: list[_ObjectiveQuestion]
 ) -> dict[tuple[int, str, str, str], tuple[int, int]]:
-    """(section id, axis, objective key, code) -> (n, sum of ratings), in ONE statement.
+    """(section id, axis, objective key, code) -> (n, sum of ratings), in ONE GROUP BY.
 
     The rating is the one `_ratings` counts (the section's first matrix question, ratings
     1–5, no-opinion left out), split by the respondent's profile (the participant's, or
-    the copy on an anonymous response); a UNION ALL of one GROUP BY per axis.
+    the copy on an anonymous response). One scan groups by province AND group together
+    (at most objectives × 9 × 10 rows); Python folds that into the two axes, which halves
+    the time of a UNION of one GROUP BY per axis.
     """
     if not questions:
         return {}
     section_of = {q.question_id: q.section_id for q in questions}
-    parts = []
-    for axis in HEATMAP_AXES:
-        code = _response_profile(axis)
-        parts.append(
-            _profiled_answers(
-                policy,
-                filters,
-                literal(axis).label("axis"),
-                Answer.question_id.label("question_id"),
-                Answer.item_key.label("item_key"),
-                code.label("code"),
-                func.count(Answer.id).label("n"),
-                func.sum(Answer.value_int).label("total"),
-            )
-            .where(
-                Answer.question_id.in_(section_of),
-                Answer.value_int >= int(SCALE[0]),
-                Answer.value_int <= int(SCALE[-1]),
-            )
-            .group_by(Answer.question_id, Answer.item_key, code)
+    codes = [_response_profile(axis) for axis in HEATMAP_AXES]
+    stmt = (
+        _profiled_answers(
+            policy,
+            filters,
+            Answer.question_id,
+            Answer.item_key,
+            *codes,
+            func.count(Answer.id),
+            func.sum(Answer.value_int),
         )
-    out: dict[tuple[int, str, str, str], tuple[int, int]] = {}
-    for axis, qid, item, code, n, total in db.session.execute(union_all(*parts)):
-        if code is not None:
-            out[(section_of[qid], axis, item, code)] = (int(n), int(total or 0))
-    return out
+        .where(
+            Answer.question_id.in_(section_of),
+            Answer.value_int >= int(SCALE[0]),
+            Answer.value_int <= int(SCALE[-1]),
+        )
+        .group_by(Answer.question_id, Answer.item_key, *codes)
+    )
+    folded: dict[tuple[int, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for qid, item, *row in db.session.execute(stmt):
+        *values, n, total = row
+        for axis, code in zip(HEATMAP_AXES, values, strict=True):
+            if code is not None:
+                cell = folded[(section_of[qid], axis, item, code)]
+                cell[0] += int(n)
+                cell[1] += int(total or 0)
+    return {key: (n, total) for key, (n, total) in folded.items()}
 
 
 def _section_heatmaps(
