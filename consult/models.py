@@ -31,8 +31,8 @@ from consult.moderation.models import (
     Theme,
     ThemeDisposition,
 )
-from consult.reports.models import ReportSnapshot
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
+from consult.reports.models import ReportSnapshot
 from consult.surveys.models import (
     Answer,
     Question,

@@ -40,6 +40,7 @@ from consult.core.vocab import (
 from consult.extensions import db
 from consult.hearings.models import Hearing
 from consult.invitations.models import Submission
+from consult.moderation.disposition_queries import ReportDispositions, report_dispositions
 from consult.moderation.models import (
     CampaignGroup,
     CampaignSignature,
@@ -451,7 +452,9 @@ def _sum_stances(parts: list[dict[str, int]]) -> dict[str, int]:
     return _stance_dict(total)
 
 
-def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+def _sections(
+    policy: Policy, filters: ReportFilters, government: ReportDispositions
+) -> list[dict[str, Any]]:
     stances = _stance_counts(policy, filters)
     questions = _objective_questions(policy)
     ratings = _ratings(policy, filters, questions["matrix"])
@@ -479,6 +482,7 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
                 "comments": sum(stance.values()),
                 "stance": stance,
                 "objectives": objectives,
+                **government.for_section(section.id),
             }
         )
     return out
@@ -487,7 +491,9 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
 # --- themes and quotes ----------------------------------------------------------------
 
 
-def _themes(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+def _themes(
+    policy: Policy, filters: ReportFilters, government: ReportDispositions
+) -> list[dict[str, Any]]:
     """Themes in use with how many counted comments carry them, most first."""
     n = func.count(Comment.id.distinct())
     stmt = (
@@ -499,7 +505,13 @@ def _themes(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
         .order_by(n.desc(), Theme.name_key)
     )
     return [
-        {"id": int(tid), "slug": "-".join(key.split()), "name": name, "comments": int(count)}
+        {
+            "id": int(tid),
+            "slug": "-".join(key.split()),
+            "name": name,
+            "comments": int(count),
+            "disposition": government.themes.get(int(tid)),
+        }
         for tid, name, key, count in db.session.execute(stmt)
     ]
 
@@ -534,6 +546,7 @@ def build_report(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
 
     A fixed number of queries whatever the data's size (tests/reports guard it).
     """
+    government = report_dispositions(policy.id)
     people = _participation_counts(policy, filters)
     comments, campaigns_once = _comment_totals(policy, filters)
     participation: dict[str, Any] = {
@@ -551,8 +564,8 @@ def build_report(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
         "policy": policy.slug,
         "filters": filters.query_args(),
         "participation": participation,
-        "sections": _sections(policy, filters),
-        "themes": _themes(policy, filters),
+        "sections": _sections(policy, filters, government),
+        "themes": _themes(policy, filters, government),
         "campaigns": _campaigns(policy, filters),
         "featured_quotes": _featured_quotes(policy, filters),
     }

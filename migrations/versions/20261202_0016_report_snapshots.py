@@ -33,7 +33,9 @@ def upgrade():
             ["policy_id"], ["policies.id"], name=op.f("fk_report_snapshots_policy_id_policies")
         ),
         sa.ForeignKeyConstraint(
-            ["published_by_id"], ["users.id"], name=op.f("fk_report_snapshots_published_by_id_users")
+            ["published_by_id"],
+            ["users.id"],
+            name=op.f("fk_report_snapshots_published_by_id_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_snapshots")),
         sa.UniqueConstraint("policy_id", "number", name="uq_report_snapshots_policy_number"),

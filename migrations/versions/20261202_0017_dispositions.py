@@ -28,12 +28,16 @@ def _disposition_table(table: str, target: str, target_table: str) -> None:
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("superseded_by_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint(f"disposition IN ({DISPOSITIONS})", name=op.f(f"ck_{table}_disposition")),
+        sa.CheckConstraint(
+            f"disposition IN ({DISPOSITIONS})", name=op.f(f"ck_{table}_disposition")
+        ),
         sa.CheckConstraint("length(reason) > 0", name=op.f(f"ck_{table}_reason")),
         sa.ForeignKeyConstraint(
             [target], [f"{target_table}.id"], name=op.f(f"fk_{table}_{target}_{target_table}")
         ),
-        sa.ForeignKeyConstraint(["set_by_id"], ["users.id"], name=op.f(f"fk_{table}_set_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["set_by_id"], ["users.id"], name=op.f(f"fk_{table}_set_by_id_users")
+        ),
         sa.ForeignKeyConstraint(
             ["superseded_by_id"], ["users.id"], name=op.f(f"fk_{table}_superseded_by_id_users")
         ),
@@ -92,7 +96,10 @@ def downgrade():
     op.drop_index("uq_section_responses_current", table_name="section_responses")
     op.drop_index(op.f("ix_section_responses_section_id"), table_name="section_responses")
     op.drop_table("section_responses")
-    for table, target in (("theme_dispositions", "theme_id"), ("comment_dispositions", "comment_id")):
+    for table, target in (
+        ("theme_dispositions", "theme_id"),
+        ("comment_dispositions", "comment_id"),
+    ):
         op.drop_index(f"uq_{table}_current", table_name=table)
         op.drop_index(op.f(f"ix_{table}_{target}"), table_name=table)
         op.drop_table(table)
