@@ -143,6 +143,12 @@ class CampaignSplitForm(FlaskForm):
         return [int(raw) for raw in self.ids.data or [] if str(raw).isdigit() and len(raw) <= 10]
 
 
+def _dispositions() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(code, label("disposition", code)) for code in DISPOSITIONS
+    ]
+
+
 class DispositionForm(FlaskForm):
     """Set (or clear) what the government did with a comment or theme, and why.
 
@@ -162,6 +168,11 @@ class DispositionForm(FlaskForm):
         _l("Why (shown in the report and to the author)"),
         validators=[Length(max=MAX_REASON, message=TOO_LONG)],
     )
+
+    @staticmethod
+    def options() -> list[tuple[str, str]]:
+        """(code, label) pairs for the several hand-built selects of the themes page."""
+        return [(c.value, str(c.label)) for c in _dispositions()]
 
 
 class ResponseForm(FlaskForm):
