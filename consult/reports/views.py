@@ -196,7 +196,8 @@ def report(policy: str):
         raise PermissionDenied(refusal)
     if permissions.sees_live_report(current_user):
         return _live_page(p)
-    assert latest is not None  # report_refusal let the public through only with one
+    if latest is None:  # fail closed: the public never falls through to the live report
+        raise PermissionDenied(_("The report on this policy is not published yet."))
     return _snapshot_page(p, latest, requested_filter_args())
 
 
