@@ -106,7 +106,10 @@ def _register_blueprints(app: Flask) -> None:
         submission_views,
     )
     from consult.invitations.views import bp as invitations_bp
-    from consult.moderation import curation_views  # noqa: F401  (its routes join the blueprint)
+    from consult.moderation import (  # noqa: F401  (their routes join the blueprint)
+        curation_views,
+        disposition_views,
+    )
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
     from consult.reports.views import bp as reports_bp

@@ -22,13 +22,17 @@ from consult.moderation.models import (
     CampaignBand,
     CampaignGroup,
     CampaignSignature,
+    CommentDisposition,
     CommentTheme,
     FeaturedQuote,
     ModerationAction,
     ModeratorNote,
+    SectionResponse,
     Theme,
+    ThemeDisposition,
 )
 from consult.policy.models import Objective, Policy, Quotation, Section, TextRevision
+from consult.reports.models import ReportSnapshot
 from consult.surveys.models import (
     Answer,
     Question,
@@ -70,6 +74,10 @@ __all__ = [
     "ModerationAction",
     "ModeratorNote",
     "Theme",
+    "ThemeDisposition",
+    "CommentDisposition",
+    "SectionResponse",
+    "ReportSnapshot",
     "Objective",
     "Participant",
     "Policy",

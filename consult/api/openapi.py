@@ -9,6 +9,7 @@ from consult.core.vocab import (
     BODY_KINDS,
     CHANNELS,
     COMMENT_STATUSES,
+    DISPOSITIONS,
     FLAG_REASONS,
     GENDERS,
     HEARING_STATUSES,
@@ -1605,15 +1606,67 @@ _REPORT_FILTERS = [
     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
 ]
+_DISPOSITION = {
+    "type": ["object", "null"],
+    "required": ["disposition", "reason"],
+    "properties": {
+        "disposition": {"enum": list(DISPOSITIONS)},
+        "reason": {"type": "string"},
+    },
+}
+_SECTION_RESPONSE = {
+    "type": ["object", "null"],
+    "description": "The government's response to the section (sanitised HTML), or null.",
+    "required": ["text_html", "updated_at"],
+    "properties": {
+        "text_html": {"type": "string"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+_SECTION_DISPOSITIONS = {
+    "type": "object",
+    "description": "Published comments of the section the government gave a disposition.",
+    "properties": {
+        "counts": _cells_of(DISPOSITIONS),
+        "comments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "excerpt", "disposition", "reason"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "excerpt": {"type": "string"},
+                    "disposition": {"enum": list(DISPOSITIONS)},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_SNAPSHOT_META = {
+    "type": "object",
+    "required": ["number", "sha256", "published_at", "url"],
+    "properties": {
+        "number": {"type": "integer", "minimum": 1},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "published_at": {"type": "string", "format": "date-time"},
+        "url": {
+            "type": "string",
+            "description": "The exact published bytes; their SHA-256 is `sha256`.",
+        },
+    },
+}
 PATHS["/policies/{policy}/report"] = {
     "get": {
-        "summary": "The aggregated feedback report (CONTRACT §5), filtered",
+        "summary": "The aggregated feedback report (CONTRACT §5): live or published",
         "description": "Counts published comments only and every survey response; "
-        "`participants` and the `by_*` breakdowns count distinct people. Moderators and "
-        "admins always, with exact numbers; everyone else once the policy is `published`, "
-        "with any cell describing fewer than REPORT_MIN_CELL people (default 5) as null "
-        "(`small_cells.suppressed` is then true, and a suppressed rating or ranking carries "
-        "`suppressed: true`). A bearer token is optional.",
+        "`participants` and the `by_*` breakdowns count distinct people. With a moderator's "
+        "or admin's token: the live report, exact numbers, filterable. Everyone else: the "
+        "latest published snapshot (frozen, unfiltered, with any cell describing fewer "
+        "than REPORT_MIN_CELL people, default 5, as null; `small_cells.suppressed` is then "
+        "true, and a suppressed rating or ranking carries `suppressed: true`), with "
+        "`snapshot` naming it; before the first publication, 401/403. Filters on a "
+        "snapshot are refused with 422. A bearer token is optional.",
         "operationId": "getReport",
         "parameters": [POLICY_PARAM, *_REPORT_FILTERS],
         "responses": {
@@ -1676,6 +1729,8 @@ PATHS["/policies/{policy}/report"] = {
                                 "required": ["slug", "comments", "stance", "objectives"],
                                 "properties": {
                                     "slug": {"type": "string"},
+                                    "response": _SECTION_RESPONSE,
+                                    "dispositions": _SECTION_DISPOSITIONS,
                                     "comments": _CELL,
                                     "stance": _STANCE,
                                     "heatmaps": _HEATMAPS,
@@ -1705,6 +1760,7 @@ PATHS["/policies/{policy}/report"] = {
                                     "slug": {"type": "string"},
                                     "name": {"type": "string"},
                                     "comments": _CELL,
+                                    "disposition": _DISPOSITION,
                                     "top_comments": {
                                         "type": "array",
                                         "items": {
@@ -1793,15 +1849,83 @@ PATHS["/policies/{policy}/report"] = {
                             },
                         },
                         "featured_quotes": {"type": "array", "items": _ref("Comment")},
+                        "snapshot": {
+                            **_SNAPSHOT_META,
+                            "description": "Only on a published snapshot: which one.",
+                        },
+                        "publication": {
+                            "type": "object",
+                            "description": "Only on a published snapshot, inside its bytes.",
+                            "properties": {
+                                "format": {"type": "integer"},
+                                "number": {"type": "integer"},
+                                "published_at": {"type": "string", "format": "date-time"},
+                                "note": {"type": ["string", "null"]},
+                            },
+                        },
                     },
                 }
             ),
             "401": _error_response("Not published yet, and no token"),
             "403": _error_response("Not published yet"),
             "404": _error_response("No such policy"),
-            "422": _error_response("Unknown filter value, or the date range is backwards"),
+            "422": _error_response(
+                "Unknown filter value, backwards date range, or a filter on a snapshot"
+            ),
         },
     }
+}
+PATHS["/policies/{policy}/report/snapshots"] = {
+    "get": {
+        "summary": "Every published snapshot of the report, newest first",
+        "operationId": "listReportSnapshots",
+        "parameters": [POLICY_PARAM],
+        "responses": {
+            "200": _json(
+                {
+                    "type": "object",
+                    "required": ["snapshots"],
+                    "properties": {
+                        "snapshots": {
+                            "type": "array",
+                            "items": {
+                                **_SNAPSHOT_META,
+                                "properties": {
+                                    **_SNAPSHOT_META["properties"],
+                                    "note": {"type": ["string", "null"]},
+                                },
+                            },
+                        }
+                    },
+                }
+            ),
+            "404": _error_response("No such policy"),
+        },
+    },
+    "post": {
+        "summary": "Admins: publish the public report as a frozen snapshot",
+        "description": "Freezes the report as the public sees it now (small cells hidden, "
+        "no filters, with the government's responses and dispositions) as the next "
+        "number. It can never be changed; the SHA-256 of its canonical JSON is returned, "
+        "shown on the report page and recorded in the audit log (`report.publish`). The "
+        "body is optional. Not on a draft policy.",
+        "operationId": "publishReport",
+        "security": [{"bearerAuth": []}],
+        "parameters": [POLICY_PARAM],
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {"note": {"type": "string", "maxLength": 1000}},
+                    }
+                }
+            },
+        },
+        "responses": {"201": _json(_SNAPSHOT_META, "Published"), **WRITE_ERRORS},
+    },
 }
 
 

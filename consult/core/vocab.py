@@ -79,6 +79,8 @@ BODY_KINDS = (
 )
 # Where an input came from: anyone (`open`) or a person invited to the consultation.
 INPUT_STREAMS = ("open", "invited")
+# What the government did with a comment or a theme ("we asked, you said, we did").
+DISPOSITIONS = ("accepted", "partly_accepted", "not_accepted", "noted")
 
 LABELS = {
     "role": {
@@ -211,6 +213,12 @@ LABELS = {
     "input_stream": {
         "open": _l("Open consultation"),
         "invited": _l("Invited"),
+    },
+    "disposition": {
+        "accepted": _l("Accepted"),
+        "partly_accepted": _l("Partly accepted"),
+        "not_accepted": _l("Not accepted"),
+        "noted": _l("Noted"),
     },
     "policy_status": {
         "draft": _l("Draft"),

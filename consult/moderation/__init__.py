@@ -3,7 +3,9 @@
 
 def init_app() -> None:
     """Register the spam heuristics, campaign grouping and the flag threshold with
-    comments, and the predicates for templates."""
+    comments, the predicates for templates, and the dispositions of one's own comments
+    on /account and in "download my data"."""
+    from consult.accounts.services import register_account_section, register_data_exporter
     from consult.comments.hooks import (
         register_comment_listener,
         register_edit_listener,
@@ -12,6 +14,7 @@ def init_app() -> None:
     from consult.core import perms
     from consult.moderation import permissions
     from consult.moderation.campaigns import group_new_comment
+    from consult.moderation.disposition_queries import account_section, export_for_participant
     from consult.moderation.services import apply_flag_threshold
     from consult.moderation.spam import hold_suspected_spam, hold_suspected_spam_edit
 
@@ -21,3 +24,5 @@ def init_app() -> None:
     register_flag_listener("moderation-threshold", apply_flag_threshold)
     register_comment_listener("moderation-campaigns", group_new_comment)
     perms.register("moderation", permissions)
+    register_account_section("dispositions", account_section)
+    register_data_exporter("dispositions", export_for_participant)

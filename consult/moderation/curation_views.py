@@ -10,8 +10,9 @@ from flask_login import current_user
 from consult.core.i18n import is_local_url
 from consult.core.transaction import flash_transaction, form_transaction
 from consult.errors import NotFound
-from consult.moderation import curation, forms, queries
+from consult.moderation import curation, disposition_queries, forms, queries
 from consult.moderation.desk import desk_required
+from consult.moderation.disposition_views import record_context
 from consult.moderation.views import bp
 from consult.policy.models import Policy
 from consult.policy.queries import get_policy, list_public_policies
@@ -34,6 +35,8 @@ def _themes_page(policy: Policy, form=None, status: int = 200):
         policy=policy,
         policies=list_public_policies(include_drafts=True),
         rows=queries.theme_overview(policy.id),
+        dispositions=disposition_queries.theme_dispositions(policy.id),
+        disposition_form=forms.DispositionForm(),
         form=form or forms.ThemeForm(),
         merge_form=forms.MergeForm(),
     ), status
@@ -176,6 +179,7 @@ def comment(comment_id: int):
         form=forms.ActionForm(),
         tag_form=forms.TagForm(),
         note_form=forms.NoteForm(),
+        **record_context(comment_id),
     )
 
 
@@ -218,4 +222,5 @@ def add_note(comment_id: int):
         form=forms.ActionForm(),
         tag_form=forms.TagForm(),
         note_form=form,
+        **record_context(comment_id),
     ), status

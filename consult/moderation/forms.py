@@ -16,7 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from consult.core.vocab import label
+from consult.core.vocab import DISPOSITIONS, label
+from consult.moderation.dispositions import MAX_REASON, MAX_RESPONSE
 from consult.moderation.services import CHOOSABLE_REASONS, COMMENT_ACTIONS, MAX_NOTE, Selection
 
 TOO_LONG = _l("This is too long.")
@@ -140,3 +141,45 @@ class CampaignSplitForm(FlaskForm):
         if self.scope.data == "all":
             return None
         return [int(raw) for raw in self.ids.data or [] if str(raw).isdigit() and len(raw) <= 10]
+
+
+def _dispositions() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose…"))] + [
+        SelectChoice(code, label("disposition", code)) for code in DISPOSITIONS
+    ]
+
+
+class DispositionForm(FlaskForm):
+    """Set (or clear) what the government did with a comment or theme, and why.
+
+    The codes are not validated here: the service refuses an unknown one with a message
+    naming the codes there are, the same for the page and any other caller.
+    """
+
+    disposition = SelectField(
+        _l("Disposition"),
+        choices=lambda: (
+            [SelectChoice("", _l("Choose…"))]
+            + [SelectChoice(code, label("disposition", code)) for code in DISPOSITIONS]
+        ),
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        _l("Why (shown in the report and to the author)"),
+        validators=[Length(max=MAX_REASON, message=TOO_LONG)],
+    )
+
+    @staticmethod
+    def options() -> list[tuple[str, str]]:
+        """(code, label) pairs for the several hand-built selects of the themes page."""
+        return [(c.value, str(c.label)) for c in _dispositions()]
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(
+        _l("The government's response (Markdown)"),
+        validators=[
+            DataRequired(message=_l("Write the government's response.")),
+            Length(max=MAX_RESPONSE, message=TOO_LONG),
+        ],
+    )

@@ -25,7 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, UTCDateTime
-from consult.core.vocab import CAMPAIGN_STATUSES, MODERATION_ACTIONS, MODERATION_REASONS, sql_in
+from consult.core.vocab import (
+    CAMPAIGN_STATUSES,
+    DISPOSITIONS,
+    MODERATION_ACTIONS,
+    MODERATION_REASONS,
+    sql_in,
+)
 from consult.extensions import db
 from consult.policy.models import Policy
 
@@ -188,3 +194,87 @@ class CampaignBand(db.Model):
     band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
     band_hash: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+# --- "we asked, you said, we did" -------------------------------------------------------
+# Each row is one version: setting a disposition or writing a response adds a row and
+# marks the current one superseded (by whom, when); clearing only supersedes. So the
+# current value is the row with `superseded_at IS NULL` (at most one, a partial unique
+# index) and every earlier one stays, besides the audit entry each change writes.
+
+
+class CommentDisposition(db.Model):
+    """What the government did with one published comment, and why."""
+
+    __tablename__ = "comment_dispositions"
+    __table_args__ = (
+        CheckConstraint(f"disposition IN ({sql_in(DISPOSITIONS)})", name="disposition"),
+        CheckConstraint("length(reason) > 0", name="reason"),
+        Index(
+            "uq_comment_dispositions_current",
+            "comment_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False, index=True)
+    disposition: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ThemeDisposition(db.Model):
+    """What the government did with everything said under one theme, and why."""
+
+    __tablename__ = "theme_dispositions"
+    __table_args__ = (
+        CheckConstraint(f"disposition IN ({sql_in(DISPOSITIONS)})", name="disposition"),
+        CheckConstraint("length(reason) > 0", name="reason"),
+        Index(
+            "uq_theme_dispositions_current",
+            "theme_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), nullable=False, index=True)
+    disposition: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SectionResponse(db.Model):
+    """The government's response to what was said on one section (Markdown, sanitised)."""
+
+    __tablename__ = "section_responses"
+    __table_args__ = (
+        CheckConstraint("length(body) > 0", name="body"),
+        Index(
+            "uq_section_responses_current",
+            "section_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), nullable=False)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False, index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

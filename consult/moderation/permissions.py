@@ -52,3 +52,21 @@ def ban_refusal(user: Viewer | None, target: object) -> str | None:
     if getattr(target, "role", "citizen") != "citizen" and not has_role(user, "admin"):
         return _("Only an administrator can suspend a staff account.")
     return None
+
+
+def can_respond(user: Viewer | None) -> bool:
+    """The government's response (dispositions, section responses): administrators only.
+
+    A disposition speaks for the government, not for the desk, so moderators who keep the
+    record clean do not write it; an administrator does, on the policy team's behalf.
+    """
+    return has_role(user, "admin")
+
+
+def disposition_refusal(user: Viewer | None, comment: Comment) -> str | None:
+    """Why this person may not give this comment a disposition, or None when they may."""
+    if not can_respond(user):
+        return _("Only an administrator records the government's response.")
+    if getattr(user, "participant_id", None) == comment.participant_id:
+        return _("You cannot answer your own comment; another administrator will.")
+    return None

@@ -133,3 +133,23 @@ def read_filters(policy: Policy) -> ReportFilters:
         date_to=date_to,
         **values,
     )
+
+
+# Every query argument that filters the live report.
+ARG_NAMES = ("section", *CHOICES, "hearing", "from", "to")
+
+
+def requested_filter_args() -> list[str]:
+    """The filter arguments this request gives a value to (a snapshot cannot honour them)."""
+    return [name for name in ARG_NAMES if request.args.get(name)]
+
+
+def snapshot_filter_error(names: list[str]) -> ValidationError:
+    """A published snapshot is frozen: re-filtering it would need the live data."""
+    return ValidationError(
+        _(
+            "A published report is a frozen snapshot and cannot be filtered; leave out %(names)s.",
+            names=", ".join(names),
+        ),
+        dict.fromkeys(names, _("Not available on a published report.")),
+    )

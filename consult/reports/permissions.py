@@ -1,7 +1,9 @@
-"""Who sees which report: the only place report permissions are decided.
+"""Who sees which report, and who publishes it: the only place report permissions are decided.
 
-Until publication snapshots exist, the rule is: moderators and admins always (exact
-numbers), everyone else only once the policy's status is `published` (small cells hidden).
+Moderators and admins see the live report (exact numbers, filters) at any time. Everyone
+else sees the latest published snapshot (frozen, small cells hidden, unfiltered), and
+nothing before the first one exists. Only an administrator publishes a snapshot, and never
+of a draft policy.
 """
 
 from __future__ import annotations
@@ -17,15 +19,36 @@ def sees_exact_numbers(user: Viewer | None) -> bool:
     return can_moderate(user)
 
 
-def report_refusal(user: Viewer | None, policy: Policy) -> str | None:
-    """Why this person may not see the policy's report yet, or None when they may."""
-    if can_moderate(user) or policy.status == "published":
+def sees_live_report(user: Viewer | None) -> bool:
+    """The live report, recomputed on every request and filterable: the desk only.
+
+    The public reads what the government published, so what it reads cannot change under
+    it; the desk needs the current figures to prepare the next publication.
+    """
+    return can_moderate(user)
+
+
+def report_refusal(user: Viewer | None, policy: Policy, published: bool) -> str | None:
+    """Why this person may not see the policy's report, or None when they may.
+
+    `published` says whether the policy has a published snapshot yet.
+    """
+    if sees_live_report(user) or published:
         return None
     return _("The report on this policy is not published yet.")
 
 
-def can_view_report(user: Viewer | None, policy: Policy) -> bool:
-    return report_refusal(user, policy) is None
+def publish_refusal(user: Viewer | None, policy: Policy) -> str | None:
+    """Why this person may not publish a snapshot of this policy's report, or None."""
+    if not has_role(user, "admin"):
+        return _("Only an administrator can publish the report.")
+    if policy.status == "draft":
+        return _("A draft policy has no report to publish.")
+    return None
+
+
+def can_publish_report(user: Viewer | None, policy: Policy) -> bool:
+    return publish_refusal(user, policy) is None
 
 
 def can_open_draft(user: Viewer | None) -> bool:

@@ -42,6 +42,7 @@ from consult.hearings import queries as hearing_queries
 from consult.hearings.models import Hearing
 from consult.invitations import queries as invitation_queries
 from consult.invitations.models import StakeholderBody, Submission
+from consult.moderation.disposition_queries import ReportDispositions, report_dispositions
 from consult.moderation.models import (
     CampaignGroup,
     CampaignSignature,
@@ -536,7 +537,9 @@ def _sum_stances(parts: list[dict[str, int]]) -> dict[str, int]:
     return _stance_dict(total)
 
 
-def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+def _sections(
+    policy: Policy, filters: ReportFilters, government: ReportDispositions
+) -> list[dict[str, Any]]:
     stances = _stance_counts(policy, filters)
     questions = _objective_questions(policy, filters)
     ratings = _ratings(policy, filters, questions["matrix"])
@@ -566,6 +569,7 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
                 "stance": stance,
                 "objectives": objectives,
                 "heatmaps": _section_heatmaps(section, cells),
+                **government.for_section(section.id),
             }
         )
     return out
@@ -574,7 +578,9 @@ def _sections(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
 # --- themes and quotes ----------------------------------------------------------------
 
 
-def _themes(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
+def _themes(
+    policy: Policy, filters: ReportFilters, government: ReportDispositions
+) -> list[dict[str, Any]]:
     """Themes in use with how many counted comments carry them, most first."""
     n = func.count(Comment.id.distinct())
     stmt = (
@@ -586,7 +592,13 @@ def _themes(policy: Policy, filters: ReportFilters) -> list[dict[str, Any]]:
         .order_by(n.desc(), Theme.name_key)
     )
     return [
-        {"id": int(tid), "slug": "-".join(key.split()), "name": name, "comments": int(count)}
+        {
+            "id": int(tid),
+            "slug": "-".join(key.split()),
+            "name": name,
+            "comments": int(count),
+            "disposition": government.themes.get(int(tid)),
+        }
         for tid, name, key, count in db.session.execute(stmt)
     ]
 
@@ -890,6 +902,7 @@ def build_report(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
 
     A fixed number of queries whatever the data's size (tests/reports guard it).
     """
+    government = report_dispositions(policy.id)
     people = _participation_counts(policy, filters)
     comments, campaigns_once = _comment_totals(policy, filters)
     participation: dict[str, Any] = {
@@ -904,12 +917,14 @@ def build_report(policy: Policy, filters: ReportFilters) -> dict[str, Any]:
         "comments_per_day": _comments_per_day(policy, filters),
     }
     tops = _top_comments(policy, filters)
-    themes = [{**t, "top_comments": tops.get(t["id"], [])} for t in _themes(policy, filters)]
+    themes = [
+        {**t, "top_comments": tops.get(t["id"], [])} for t in _themes(policy, filters, government)
+    ]
     return {
         "policy": policy.slug,
         "filters": filters.query_args(),
         "participation": participation,
-        "sections": _sections(policy, filters),
+        "sections": _sections(policy, filters, government),
         "themes": themes,
         "campaigns": _campaigns(policy, filters),
         "featured_quotes": _featured_quotes(policy, filters),

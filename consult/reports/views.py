@@ -1,14 +1,26 @@
-"""The report page (/policies/<policy>/report): filters, SVG charts and their tables."""
+"""The report page (/policies/<policy>/report): filters, SVG charts and their tables; the
+published snapshots (their page, their exact JSON bytes) and the admins' publish form."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.i18n import localized
+from consult.core.transaction import form_transaction
 from consult.core.vocab import (
     AGE_BANDS,
     CHANNELS,
@@ -21,8 +33,10 @@ from consult.core.vocab import (
 )
 from consult.errors import PermissionDenied
 from consult.policy.queries import get_policy
-from consult.reports import charts, permissions, population, queries
-from consult.reports.filters import read_filters
+from consult.reports import charts, permissions, population, publication, queries
+from consult.reports.filters import ReportFilters, read_filters, requested_filter_args
+from consult.reports.forms import PublishForm
+from consult.reports.models import ReportSnapshot
 
 bp = Blueprint("reports", __name__)
 
@@ -53,7 +67,7 @@ def _titles() -> dict[str, str]:
     }
 
 
-def _charts(report: dict[str, Any], policy: Any, minimum: int) -> dict[str, Any]:
+def _charts(report: dict[str, Any], sections: dict[str, Any], minimum: int) -> dict[str, Any]:
     p = report["participation"]
     titles = _titles()
     out: dict[str, Any] = {"breakdowns": []}
@@ -77,7 +91,6 @@ def _charts(report: dict[str, Any], policy: Any, minimum: int) -> dict[str, Any]
         p["comments_per_day"],
         minimum,
     )
-    sections = {s.slug: s for s in policy.sections}
     out["sections"] = {}
     for section in report["sections"]:
         rows = [(o["key"], o["stance"]) for o in section["objectives"]]
@@ -149,41 +162,139 @@ def _heatmap_charts(
     return out
 
 
-@bp.get("/policies/<policy>/report")
-def report(policy: str):
-    p = get_policy(policy, include_drafts=permissions.can_open_draft(current_user))
-    refusal = permissions.report_refusal(current_user, p)
-    if refusal:
-        if not current_user.is_authenticated:
-            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-        raise PermissionDenied(refusal)
-    filters = read_filters(p)
-    minimum = current_app.config["REPORT_MIN_CELL"]
-    exact = permissions.sees_exact_numbers(current_user)
-    data = queries.report_for(p, filters, exact=exact, minimum=minimum)
+CHOICES = {
+    "channel": ("channel", CHANNELS),
+    "stream": ("input_stream", INPUT_STREAMS),
+    "province": ("province", PROVINCES),
+    "stakeholder_group": ("stakeholder_group", STAKEHOLDER_GROUPS),
+    "gender": ("gender", GENDERS),
+    "age_band": ("age_band", AGE_BANDS),
+}
+
+
+def _render(policy: Any, data: dict[str, Any], sections: dict[str, Any], **context: Any) -> str:
+    minimum = data["small_cells"]["min"]
     return render_template(
         "reports/report.html",
-        policy=p,
+        policy=policy,
         report=data,
-        filters=filters,
-        exact=exact,
         minimum=minimum,
-        charts=_charts(data, p, minimum),
+        charts=_charts(data, sections, minimum),
         breakdown_labels=BREAKDOWN_LABELS,
         stance_codes=STANCE_CODES,
         stance_label=stance_label,
-        hearings=queries.hearing_choices(p),
+        sections=sections,
+        choices=CHOICES,
+        snapshots=publication.list_snapshots(policy),
         heatmap_axes={
             axis: (HEATMAP_KINDS[axis], codes) for axis, codes in queries.HEATMAP_AXES.items()
         },
         population=population.population(),
-        sections={s.slug: s for s in p.sections},
-        choices={
-            "channel": ("channel", CHANNELS),
-            "stream": ("input_stream", INPUT_STREAMS),
-            "province": ("province", PROVINCES),
-            "stakeholder_group": ("stakeholder_group", STAKEHOLDER_GROUPS),
-            "gender": ("gender", GENDERS),
-            "age_band": ("age_band", AGE_BANDS),
-        },
+        **context,
     )
+
+
+def _live_page(policy: Any, publish_form: PublishForm | None = None, status: int = 200):
+    """The live report for the desk, with the publish form for admins."""
+    filters = read_filters(policy)
+    minimum = current_app.config["REPORT_MIN_CELL"]
+    exact = permissions.sees_exact_numbers(current_user)
+    data = queries.report_for(policy, filters, exact=exact, minimum=minimum)
+    can_publish = permissions.can_publish_report(current_user, policy)
+    return _render(
+        policy,
+        data,
+        {s.slug: s for s in policy.sections},
+        live=True,
+        snapshot=None,
+        filters=filters,
+        exact=exact,
+        hearings=queries.hearing_choices(policy),
+        publish_form=(publish_form or PublishForm()) if can_publish else None,
+    ), status
+
+
+def _snapshot_page(policy: Any, snapshot: ReportSnapshot, ignored: list[str] | None = None):
+    """A published snapshot as it was frozen: its own numbers and section titles."""
+    data = snapshot.data()
+    titles = {s["slug"]: SimpleNamespace(title=s["title"]) for s in data["sections"]}
+    latest = publication.latest_snapshot(policy)
+    return _render(
+        policy,
+        data,
+        titles,
+        live=False,
+        snapshot=snapshot,
+        latest_number=latest.number if latest else None,
+        ignored_filters=ignored or [],
+        filters=ReportFilters(),
+        exact=False,
+        hearings=[],
+        publish_form=None,
+    )
+
+
+def _report_policy(slug: str):
+    return get_policy(slug, include_drafts=permissions.can_open_draft(current_user))
+
+
+@bp.get("/policies/<policy>/report")
+def report(policy: str):
+    """The desk sees the live report; everyone else the latest published snapshot."""
+    p = _report_policy(policy)
+    latest = publication.latest_snapshot(p)
+    refusal = permissions.report_refusal(current_user, p, latest is not None)
+    if refusal:
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        raise PermissionDenied(refusal)
+    if permissions.sees_live_report(current_user):
+        return _live_page(p)
+    if latest is None:  # fail closed: the public never falls through to the live report
+        raise PermissionDenied(_("The report on this policy is not published yet."))
+    return _snapshot_page(p, latest, requested_filter_args())
+
+
+@bp.post("/policies/<policy>/report/snapshots")
+def publish(policy: str):
+    """An admin freezes the public report as the next snapshot."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=url_for("reports.report", policy=policy)))
+    p = _report_policy(policy)
+    refusal = permissions.publish_refusal(current_user, p)
+    if refusal:
+        raise PermissionDenied(refusal)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _live_page(p, form, 422)
+    snapshot, status = form_transaction(
+        form, lambda: publication.publish_report(p, current_user, form.note.data)
+    )
+    if snapshot is None:
+        return _live_page(p, form, status)
+    flash(
+        _(
+            "Snapshot %(n)d is published. Its SHA-256 digest is %(sha)s.",
+            n=snapshot.number,
+            sha=snapshot.sha256,
+        )
+    )
+    return redirect(url_for("reports.snapshot", policy=p.slug, number=snapshot.number))
+
+
+@bp.get("/policies/<policy>/report/snapshots/<int:number>")
+def snapshot(policy: str, number: int):
+    """Any published snapshot, as it was published: public like the report itself."""
+    p = _report_policy(policy)
+    return _snapshot_page(p, publication.get_snapshot(p, number))
+
+
+@bp.get("/policies/<policy>/report/snapshots/<int:number>.json")
+def snapshot_json(policy: str, number: int):
+    """The exact stored bytes, so `sha256sum` of the download equals the published digest."""
+    p = _report_policy(policy)
+    s = publication.get_snapshot(p, number)
+    response = Response(s.raw(), status=200, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'inline; filename="{p.slug}-report-{s.number}.json"'
+    response.set_etag(s.sha256)
+    return response

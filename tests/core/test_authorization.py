@@ -10,7 +10,14 @@ from consult.core.models import utcnow
 from consult.extensions import db
 from consult.moderation import curation
 from consult.policy.models import Policy
-from tests.factories import DEFAULT_PASSWORD, make_comment, make_hearing, make_user, survey_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_comment,
+    make_hearing,
+    make_user,
+    section_of,
+    survey_of,
+)
 
 ROLES = ("anonymous", "citizen", "facilitator", "moderator", "admin")
 
@@ -57,6 +64,16 @@ MATRIX = [
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
     # The report while the policy is open: the desk only (public once published, below).
     ("GET", "/policies/nsp-2022-2026/report", (302, 403, 403, 200, 200)),
+    # Publishing: admins only (422 here: the confirmation box is not ticked).
+    ("POST", "/policies/nsp-2022-2026/report/snapshots", (302, 403, 403, 403, 422)),
+    # No snapshot yet: nothing to read (public once one exists, below).
+    ("GET", "/policies/nsp-2022-2026/report/snapshots/1", (404, 404, 404, 404, 404)),
+    ("GET", "/policies/nsp-2022-2026/report/snapshots/1.json", (404, 404, 404, 404, 404)),
+    # The government's response: admins only, on the desk.
+    ("POST", "/moderation/comments/{comment}/disposition", (302, 403, 403, 403, 302)),
+    ("POST", "/moderation/themes/{theme}/disposition", (302, 403, 403, 403, 302)),
+    ("GET", "/moderation/responses", (302, 403, 403, 403, 200)),
+    ("POST", "/moderation/responses/{section}", (302, 403, 403, 403, 422)),
     ("GET", "/hearings/", (200, 200, 200, 200, 200)),
     ("GET", "/hearings/new", (302, 403, 200, 403, 200)),
     ("POST", "/hearings/new", (302, 403, 422, 403, 422)),
@@ -173,6 +190,7 @@ def test_role_by_route(as_role, role_index, method, path, expected):
         theme=theme.id if theme else None,
         campaign=campaign,
         hearing=hearing.id if hearing else None,
+        section=section_of().id,
     )
     client = as_role(ROLES[role_index])
     data = {"status": "closed", "body": "x", "value": "withdraw"} if method == "POST" else None
@@ -183,11 +201,16 @@ def test_role_by_route(as_role, role_index, method, path, expected):
 
 
 def test_a_published_report_is_public(as_role):
-    db.session.execute(update(Policy).values(status="published"))
+    """Once a snapshot is published, everyone reads it (the desk the live report)."""
+    from consult.reports.publication import publish_report
+
+    publish_report(db.session.scalar(select(Policy)), make_user(role="admin"))
     db.session.commit()
     for role in ROLES:
         client = as_role(role)
-        assert client.get("/policies/nsp-2022-2026/report").status_code == 200, role
+        for path in ("", "/snapshots/1", "/snapshots/1.json"):
+            url = "/policies/nsp-2022-2026/report" + path
+            assert client.get(url).status_code == 200, (role, url)
         client.post("/auth/logout")
 
 

@@ -19,7 +19,7 @@ from consult.moderation.campaigns import confirm_campaign, state_token
 from consult.moderation.models import CampaignGroup, CampaignSignature
 from consult.policy.models import Policy
 from consult.policy.queries import get_policy
-from consult.reports import queries
+from consult.reports import publication, queries
 from consult.reports.filters import ReportFilters
 from consult.surveys import services as surveys
 from consult.surveys.models import SurveyResponse
@@ -310,21 +310,29 @@ def test_query_count_does_not_grow_with_data(data):
     [len(s.objectives) for s in policy.sections]  # loaded, as the view has them
     with count_queries() as after:
         queries.build_report(policy, ReportFilters(province="sindh"))
-    assert len(after) == len(before) == 19  # docs/reports.md "Computed in SQL"
+    # docs/reports.md "Computed in SQL": 19 for the figures, 3 for the government's
+    # responses and dispositions.
+    assert len(after) == len(before) == 22
 
 
 # --- the page and the API ---------------------------------------------------------------
 
 
 def _publish():
-    db.session.execute(update(Policy).values(status="published"))
+    """Publish a snapshot of the report: the only thing that opens it to the public."""
+    snapshot = publication.publish_report(get_policy("nsp-2022-2026"), make_user(role="admin"))
     db.session.commit()
+    return snapshot
 
 
 def test_page_for_moderators_while_open(client, data, login_as):
+    # The policy's status no longer opens the report: only a published snapshot does.
+    db.session.execute(update(Policy).values(status="published"))
+    db.session.commit()
     assert client.get("/policies/nsp-2022-2026/report").status_code == 302
     login_as("citizen")
-    assert client.get("/policies/nsp-2022-2026/report").status_code == 403
+    page = client.get("/policies/nsp-2022-2026/report")
+    assert page.status_code == 403 and "not published yet" in page.get_data(as_text=True)
     client.post("/auth/logout")
     login_as("moderator")
     page = client.get("/policies/nsp-2022-2026/report")
@@ -332,17 +340,24 @@ def test_page_for_moderators_while_open(client, data, login_as):
     html = page.get_data(as_text=True)
     assert "<svg" in html and "<title" in html and "<desc" in html
     assert "style=" not in html and "<style" not in html
-    assert "exact numbers" in html
-
-
-def test_public_page_once_published(client, data):
-    _publish()
-    page = client.get("/policies/nsp-2022-2026/report?province=sindh")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "fewer than 5" in html
-    assert "style=" not in html
+    assert "exact numbers" in html and 'name="province"' in html  # live, with filters
+    assert "Publish the report" not in html  # admins only
     assert client.get("/policies/nsp-2022-2026/report?province=mars").status_code == 422
+
+
+def test_public_page_shows_the_snapshot_and_cannot_filter_it(client, data):
+    _publish()
+    page = client.get("/policies/nsp-2022-2026/report")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "fewer than 5" in html and "Published report, snapshot 1" in html
+    assert 'name="province"' not in html  # no filter form on a frozen snapshot
+    assert "style=" not in html
+    # A filter in the address is not applied, and the page says so.
+    filtered = client.get("/policies/nsp-2022-2026/report?province=sindh")
+    assert filtered.status_code == 200
+    assert "were not applied" in filtered.get_data(as_text=True)
+    assert "were not applied" not in html
 
 
 def test_api_report(client, data):
@@ -357,10 +372,20 @@ def test_api_report(client, data):
     assert body["participation"]["by_province"]["sindh"] == 2
     assert set(body["sections"][0]) >= {"slug", "comments", "stance", "objectives"}
     assert set(body["sections"][0]["objectives"][0]["rating"]) >= {"n", "mean", "distribution"}
-    _publish()
+    assert "snapshot" not in body  # the desk reads the live report
+    snapshot = _publish()
     public = client.get(url).get_json()
     assert public["participation"]["by_province"]["sindh"] is None
     assert public["small_cells"]["suppressed"] is True
+    assert public["snapshot"]["number"] == 1
+    assert public["snapshot"]["sha256"] == snapshot.sha256
+    assert client.get(url, headers=citizen).get_json()["snapshot"]["number"] == 1
+    # The desk still reads the live report after publication.
+    assert "snapshot" not in client.get(url, headers=moderator).get_json()
+    # A snapshot cannot be filtered: asking is refused, not silently ignored.
+    refused = client.get(url + "?province=sindh&gender=man")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"province", "gender"}
 
 
 @pytest.mark.parametrize(
@@ -377,8 +402,9 @@ def test_api_report(client, data):
     ],
 )
 def test_bad_filters_are_refused(client, data, query, field):
-    _publish()
-    response = client.get(f"/api/v1/policies/nsp-2022-2026/report?{query}")
+    moderator = bearer_for(make_user(role="moderator"))
+    db.session.commit()
+    response = client.get(f"/api/v1/policies/nsp-2022-2026/report?{query}", headers=moderator)
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert field in error["fields"] and error["message"]
