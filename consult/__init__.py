@@ -50,7 +50,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         surveys,
     )
     from consult.core import i18n, perms, security
+    from consult.policy import versions
 
+    versions.init_app()
     accounts.init_app()
     comments.init_app()
     hearings.init_app()
