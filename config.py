@@ -94,6 +94,23 @@ class Config:
     # is generous; it stops a script from filling a hearing with made-up attendees.
     RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "60 per minute;600 per hour")
 
+    # The cache of rendered pages for readers who are not signed in (docs/performance.md):
+    # Redis when CACHE_REDIS_URL is set (shared by every worker and server), else each
+    # worker's memory. Entries are keyed by the section's version, so their lifetime only
+    # bounds memory: a write changes the key and the next view renders afresh.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    )
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "consult:")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", 600))
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", 2000))  # SimpleCache entries
+    CACHE_NO_NULL_WARNING = True
+    # s-maxage for a shared cache (nginx, a CDN) in front: 0 makes it revalidate every view
+    # with the ETag (a 304 costs one small query); a few seconds lets it answer a burst alone
+    # at the price of pages up to that old.
+    SECTION_PAGE_SHARED_MAX_AGE = int(os.environ.get("SECTION_PAGE_SHARED_MAX_AGE", 0))
+
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
     CONFIRM_EMAIL_MAX_AGE = int(os.environ.get("CONFIRM_EMAIL_MAX_AGE", 3 * 24 * 3600))
@@ -149,6 +166,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # tests of the limits switch them on explicitly
     MAIL_BACKEND = "outbox"
     SERVER_NAME = None
+    CACHE_TYPE = "NullCache"  # tests of the page cache switch it on explicitly
 
 
 class ProductionConfig(Config):

@@ -70,11 +70,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 def _init_extensions(app: Flask) -> None:
     from consult.core import i18n
-    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from consult.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)

@@ -99,7 +99,7 @@ class SectionState:
 
     policy_id: int
     section_id: int
-    policy_status: str
+    status: str  # the policy's (named so `is_accepting_feedback` reads it as a policy)
     opens_at: date | None
     closes_at: date | None
     version: int
@@ -131,7 +131,7 @@ def section_state(policy_slug: str, section_slug: str) -> SectionState | None:
     return SectionState(
         policy_id=row[0],
         section_id=row[1],
-        policy_status=row[2],
+        status=row[2],
         opens_at=row[3],
         closes_at=row[4],
         version=row[5] or 0,
@@ -143,7 +143,14 @@ def _policy_rows(connection: Connection, row: Any) -> list[int]:
     return sections_of_policy(connection, row.policy_id if not isinstance(row, Policy) else row.id)
 
 
+def watch_policy_wide(model: type) -> None:
+    """Bump every section of the row's policy (`row.policy_id`) when a `model` row changes:
+    for rows many section pages show and that change rarely (a hearing's title beside its
+    comments, a stakeholder body's name in the invited label)."""
+    watch(model, _policy_rows)
+
+
 def init_app() -> None:
     """Policy text, dates, status and section titles are on every section page."""
     for model in (Policy, Section, Objective, Quotation):
-        watch(model, _policy_rows)
+        watch_policy_wide(model)
