@@ -15,7 +15,6 @@ from flask import Flask
 from consult.comments import services
 from consult.extensions import db
 from consult.moderation.services import Selection, act_on_comments
-from tests.conftest import FreshContextClient
 from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, section_of
 from tests.helpers import count_queries
 
@@ -176,27 +175,31 @@ def test_a_pending_message_is_never_cached_nor_served_from_the_cache(client, nsp
     assert "Only for this reader" not in _view(other)[0]
 
 
-def test_anonymous_forms_still_work_with_a_cached_page(make_app, nsp):
+def test_anonymous_forms_still_work_with_a_cached_page(app, client, nsp):
     """With CSRF on, as in production: the cached page holds no token of anyone's, and the
     login form (its own page, never cached) still takes a reader in from it."""
-    app = make_app(CACHE_TYPE="SimpleCache", WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
+    app.config["WTF_CSRF_ENABLED"] = True  # read per request by Flask-WTF
     user = make_user()
     db.session.commit()
-    with app.app_context():
-        first, second = app.test_client(), app.test_client()
-        html = first.get(SECTION).get_data(as_text=True)
-        assert "csrf_token" not in html and 'href="/auth/login?next=' in html
-        assert second.get(SECTION).get_data(as_text=True) == html
-        login_page = second.get("/auth/login?next=" + SECTION).get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
-        response = second.post(
-            "/auth/login?next=" + SECTION,
-            data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token},
-        )
-        assert response.status_code == 302
-        assert "Log out" in second.get(SECTION).get_data(as_text=True)
-        assert "Log out" not in first.get(SECTION).get_data(as_text=True)
+    _login_from_a_cached_page(app, user)
+
+
+def _login_from_a_cached_page(app, user) -> None:
+    first, second = app.test_client(), app.test_client()
+    html = first.get(SECTION).get_data(as_text=True)
+    assert "csrf_token" not in html and 'href="/auth/login?next=' in html
+    assert second.get(SECTION).get_data(as_text=True) == html
+    login_page = second.get("/auth/login?next=" + SECTION).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+    without = {"email": user.email, "password": DEFAULT_PASSWORD}
+    assert second.post("/auth/login", data=without).status_code != 302  # CSRF is on
+    response = second.post(
+        "/auth/login?next=" + SECTION,
+        data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert "Log out" in second.get(SECTION).get_data(as_text=True)
+    assert "Log out" not in first.get(SECTION).get_data(as_text=True)
 
 
 def test_unknown_arguments_and_drafts_are_not_cached(client, nsp):
