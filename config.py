@@ -43,6 +43,15 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Per database (consult/core/database.py): PostgreSQL's pool per process (gunicorn's
+    # sync workers use one connection each; the overflow covers CLI jobs and threads), and
+    # SQLite in WAL mode with a busy timeout so writers queue instead of failing.
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", 5))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", 5))
+    DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", 10))
+    DB_POOL_RECYCLE = int(os.environ.get("DB_POOL_RECYCLE", 1800))
+    SQLITE_WAL = _env_bool("SQLITE_WAL", True)
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 15))
     POLICY_DATA_DIR = os.environ.get("POLICY_DATA_DIR", str(BASE_DIR / "policy_data"))
 
     # Every absolute link that leaves the app (mail, exports) is built from this origin,

@@ -69,10 +69,12 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 
 def _init_extensions(app: Flask) -> None:
-    from consult.core import i18n
+    from consult.core import database, i18n
     from consult.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app)
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     cache.init_app(app)
