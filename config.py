@@ -113,7 +113,7 @@ class Config:
     )
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "consult:")
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", 600))
-    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", 2000))  # SimpleCache entries
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", 500))  # per worker, ~40 KB each
     CACHE_NO_NULL_WARNING = True
     # s-maxage for a shared cache (nginx, a CDN) in front: 0 makes it revalidate every view
     # with the ETag (a 304 costs one small query); a few seconds lets it answer a burst alone
