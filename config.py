@@ -43,6 +43,15 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Per database (consult/core/database.py): PostgreSQL's pool per process (gunicorn's
+    # sync workers use one connection each; the overflow covers CLI jobs and threads), and
+    # SQLite in WAL mode with a busy timeout so writers queue instead of failing.
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", 5))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", 5))
+    DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", 10))
+    DB_POOL_RECYCLE = int(os.environ.get("DB_POOL_RECYCLE", 1800))
+    SQLITE_WAL = _env_bool("SQLITE_WAL", True)
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 15))
     POLICY_DATA_DIR = os.environ.get("POLICY_DATA_DIR", str(BASE_DIR / "policy_data"))
 
     # Every absolute link that leaves the app (mail, exports) is built from this origin,
@@ -93,6 +102,23 @@ class Config:
     # Joining a hearing, per address: a hall behind one NAT address joins together, so it
     # is generous; it stops a script from filling a hearing with made-up attendees.
     RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "60 per minute;600 per hour")
+
+    # The cache of rendered pages for readers who are not signed in (docs/performance.md):
+    # Redis when CACHE_REDIS_URL is set (shared by every worker and server), else each
+    # worker's memory. Entries are keyed by the section's version, so their lifetime only
+    # bounds memory: a write changes the key and the next view renders afresh.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    )
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "consult:")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", 600))
+    CACHE_THRESHOLD = int(os.environ.get("CACHE_THRESHOLD", 500))  # per worker, ~40 KB each
+    CACHE_NO_NULL_WARNING = True
+    # s-maxage for a shared cache (nginx, a CDN) in front: 0 makes it revalidate every view
+    # with the ETag (a 304 costs one small query); a few seconds lets it answer a burst alone
+    # at the price of pages up to that old.
+    SECTION_PAGE_SHARED_MAX_AGE = int(os.environ.get("SECTION_PAGE_SHARED_MAX_AGE", 0))
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
@@ -149,6 +175,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # tests of the limits switch them on explicitly
     MAIL_BACKEND = "outbox"
     SERVER_NAME = None
+    CACHE_TYPE = "NullCache"  # tests of the page cache switch it on explicitly
 
 
 class ProductionConfig(Config):

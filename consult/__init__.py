@@ -50,7 +50,9 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         surveys,
     )
     from consult.core import i18n, perms, security
+    from consult.policy import versions
 
+    versions.init_app()
     accounts.init_app()
     comments.init_app()
     hearings.init_app()
@@ -67,12 +69,15 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 
 def _init_extensions(app: Flask) -> None:
-    from consult.core import i18n
-    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from consult.core import database, i18n
+    from consult.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app)
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)

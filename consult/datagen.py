@@ -45,6 +45,7 @@ from sqlalchemy import Table, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from consult.accounts.models import Participant, User
+from consult.comments import tallies
 from consult.comments.models import Comment, Endorsement, Flag
 from consult.comments.services import wilson_lower_bound
 from consult.core.confusables import name_key, skeleton
@@ -70,6 +71,7 @@ from consult.hearings.models import (
 from consult.invitations.models import Invitation, Invitee, StakeholderBody
 from consult.moderation import campaigns
 from consult.moderation.models import CampaignBand, CampaignGroup, CampaignSignature
+from consult.policy import versions
 from consult.policy.models import Policy, Section
 from consult.surveys.answers import answer_rows, validate_answers
 from consult.surveys.models import Answer, Survey, SurveyResponse
@@ -231,6 +233,7 @@ class Generator:
         self._step("endorsements and flags", self.reactions)
         self._step("campaign signatures", self.signatures)
         self._step("survey responses", self.responses)
+        self._step("comment counts and section versions", self.tallies)
         with transaction():
             _sync_sequences(
                 [
@@ -250,6 +253,15 @@ class Generator:
         if db.session.get_bind().dialect.name == "postgresql":
             self._step("analyze", lambda: db.session.execute(text("ANALYZE")))
         return self.report
+
+    def tallies(self) -> None:
+        """The bulk inserts bypass the ORM listeners that keep `comment_counts` and bump
+        section versions: recount the policy's sections, and bump them so no page cached
+        before this load is served again."""
+        ids = [s.id for s in self.sections]
+        connection = db.session.connection()
+        tallies.rebuild(connection, ids)
+        versions.bump(connection, ids)
 
     # accounts ---------------------------------------------------------------------------
 

@@ -56,6 +56,13 @@ class Comment(TimestampMixin, db.Model):
         ),
         # The thread listing: top-level comments of a section, by status and time.
         Index("ix_comments_section_thread", "section_id", "depth", "status", "created_at"),
+        # A page of the thread in each sort order, read in index order: the database walks
+        # the page's entries (and the offset before them) instead of sorting the section.
+        # `status` last so the visibility test is answered from the index too.
+        Index("ix_comments_thread_new", "section_id", "depth", "created_at", "id", "status"),
+        Index(
+            "ix_comments_thread_top", "section_id", "depth", "score", "created_at", "id", "status"
+        ),
         Index("ix_comments_root_id", "root_id"),
         # "A hidden comment stays as a placeholder while it has published replies" is an
         # EXISTS on the replies of each hidden comment; without this it scans the table.
@@ -173,3 +180,25 @@ class Flag(TimestampMixin, db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(String(32))
+
+
+class CommentCount(db.Model):
+    """Published comments per section and objective, kept by `comments.tallies` in the
+    transaction of every write that changes them, so no page view counts the section.
+
+    One row per (section, objective), `objective_id` NULL for comments about the section
+    as a whole. `published` counts every depth, `published_top` top-level comments only
+    (the thread's page count starts from it).
+    """
+
+    __tablename__ = "comment_counts"
+    __table_args__ = (
+        UniqueConstraint("section_id", "objective_id"),
+        CheckConstraint("published >= 0 AND published_top >= 0", name="non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), nullable=False)
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objectives.id"))
+    published: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    published_top: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

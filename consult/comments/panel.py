@@ -39,8 +39,13 @@ def thread_panel(page: SectionPage, overrides: dict[str, Any]) -> Panel:
     thread.labels = hooks.comment_labels(thread.comments())
     refusal = post_refusal(current_user, page.policy, section)
     hearing_ids = {n.comment.hearing_id for n in _walk(thread.page.items) if n.comment.hearing_id}
-    form = overrides.get("form") or CommentForm(objective=request.args.get("about", ""))
-    form.set_objectives(section.objectives)
+    # Only a reader who may post gets the form: building it issues a CSRF token into the
+    # session, which would make the page personal (and uncacheable) for everyone else.
+    form = overrides.get("form")
+    if form is None and refusal is None:
+        form = CommentForm(objective=request.args.get("about", ""))
+    if form is not None:
+        form.set_objectives(section.objectives)
     return Panel(
         "comments/_thread.html",
         {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from consult.comments.models import Comment, CommentRevision, Endorsement, Flag
+from consult.comments.models import Comment, CommentCount, CommentRevision, Endorsement, Flag
 from consult.comments.serializers import comment_json
 from consult.core.pagination import Page
 from consult.errors import NotFound
@@ -34,15 +34,32 @@ def _order(sort: str):
     return (Comment.created_at.desc(), Comment.id.desc())
 
 
+def _holds_replies():
+    """Whether a (hidden or withdrawn) comment has a published reply: one index probe.
+
+    Written as `(SELECT 1 … LIMIT 1) IS NOT NULL` rather than EXISTS because PostgreSQL
+    turns an EXISTS under OR into a hashed subplan over every published comment (11 ms
+    at small scale, measured) and then sorts the section; this form stays a per-row
+    probe, evaluated only for the few hidden and withdrawn rows, so the page can be read
+    in index order.
+    """
+    child = aliased(Comment)
+    return (
+        select(literal(1))
+        .where(child.parent_id == Comment.id, child.status == "published")
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
+    )
+
+
 def _visible(viewer_participant_id: int | None, published_only: bool):
     """Published comments; withdrawn or hidden ones only as placeholders that hold replies."""
     if published_only:
         return Comment.status == "published"
-    child = aliased(Comment)
-    holds_replies = exists().where(child.parent_id == Comment.id, child.status == "published")
     conditions = [
         Comment.status == "published",
-        and_(Comment.status.in_(("withdrawn", "hidden")), holds_replies),
+        and_(Comment.status.in_(("withdrawn", "hidden")), _holds_replies()),
     ]
     if viewer_participant_id is not None:
         conditions.append(
@@ -80,21 +97,43 @@ def get_thread(
     per_page: int = 20,
     published_only: bool = False,
 ) -> Thread:
-    """A page of top-level comments with all their replies, in four queries."""
+    """A page of top-level comments with all their replies, in a fixed number of queries.
+
+    Nothing here reads every comment of the section: the page count comes from the kept
+    counts (`comment_counts`) plus the few placeholders and own pending comments, and the
+    page's ids are read in the order of an index (`ix_comments_thread_new` / `_top`), so
+    the database walks offset + 20 index entries instead of sorting the whole section.
+    """
     sort = sort if sort in SORTS else "new"
     visible = _visible(viewer_participant_id, published_only)
-    top = select(Comment).where(Comment.section_id == section.id, Comment.depth == 0, visible)
+    objective_id: int | None = None
+    where = [Comment.section_id == section.id, Comment.depth == 0]
     if objective_key:
-        top = top.join(Objective, Comment.objective_id == Objective.id).where(
-            Objective.key == objective_key
-        )
-    total = db.session.scalar(select(func.count()).select_from(top.subquery())) or 0
-    result = Page.build(total=total, page=page, per_page=per_page)
-    roots = (
-        db.session.scalars(top.order_by(*_order(sort)).limit(result.per_page).offset(result.offset))
-        .unique()
-        .all()
+        objective_id = next((o.id for o in section.objectives if o.key == objective_key), None)
+        if objective_id is None:  # retired objectives are not loaded with the section
+            objective_id = db.session.scalar(
+                select(Objective.id).where(
+                    Objective.section_id == section.id, Objective.key == objective_key
+                )
+            )
+        where.append(Comment.objective_id == objective_id if objective_id else false())
+    total = _count_top_level(
+        section.id, objective_key, objective_id, where, published_only, viewer_participant_id
     )
+    result = Page.build(total=total, page=page, per_page=per_page)
+    ids = list(
+        db.session.scalars(
+            select(Comment.id)
+            .where(*where, visible)
+            .order_by(*_order(sort))
+            .limit(result.per_page)
+            .offset(result.offset)
+        )
+    )
+    roots: list[Comment] = []
+    if ids:
+        found = {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+        roots = [found[i] for i in ids if i in found]
 
     replies: list[Comment] = []
     if roots:
@@ -123,6 +162,41 @@ def get_thread(
     return Thread(page=result, sort=sort, objective=objective_key, my_endorsements=my)
 
 
+def _count_top_level(
+    section_id: int,
+    objective_key: str | None,
+    objective_id: int | None,
+    where: list,
+    published_only: bool,
+    viewer_participant_id: int | None,
+) -> int:
+    """How many top-level comments the thread shows, in one statement that reads no more
+    than the few rows it must: published ones from the kept counts, plus the placeholders
+    that hold published replies and the viewer's own pending ones (a range of the status
+    index, which holds few rows)."""
+    kept = select(func.coalesce(func.sum(CommentCount.published_top), 0)).where(
+        CommentCount.section_id == section_id
+    )
+    if objective_key:
+        kept = kept.where(CommentCount.objective_id == objective_id if objective_id else false())
+    if published_only:
+        return db.session.scalar(kept) or 0
+    shown = [and_(Comment.status.in_(("withdrawn", "hidden")), _holds_replies())]
+    statuses = ["withdrawn", "hidden"]
+    if viewer_participant_id is not None:
+        statuses.append("pending")
+        shown.append(
+            and_(Comment.status == "pending", Comment.participant_id == viewer_participant_id)
+        )
+    unpublished = select(func.count(Comment.id)).where(
+        *where, Comment.status.in_(statuses), or_(*shown)
+    )
+    published, others = db.session.execute(
+        select(kept.scalar_subquery(), unpublished.scalar_subquery())
+    ).one()
+    return int(published or 0) + int(others or 0)
+
+
 def _build_trees(roots: list[Comment], replies: list[Comment]) -> list[ThreadNode]:
     nodes: dict[int, ThreadNode] = {c.id: ThreadNode(c) for c in [*roots, *replies]}
     for reply in replies:
@@ -142,25 +216,27 @@ def _build_trees(roots: list[Comment], replies: list[Comment]) -> list[ThreadNod
 
 
 def count_by_objective(section: Section) -> dict[str | None, int]:
-    """Published comments per objective key (None: about the section as a whole)."""
+    """Published comments per objective key (None: about the section as a whole), from the
+    counts kept with the writes (`comments.tallies`), not a scan of the section."""
     rows = db.session.execute(
-        select(Objective.key, func.count(Comment.id))
-        .select_from(Comment)
-        .outerjoin(Objective, Comment.objective_id == Objective.id)
-        .where(Comment.section_id == section.id, Comment.status == "published")
+        select(Objective.key, func.sum(CommentCount.published))
+        .select_from(CommentCount)
+        .outerjoin(Objective, CommentCount.objective_id == Objective.id)
+        .where(CommentCount.section_id == section.id)
         .group_by(Objective.key)
     ).all()
-    return dict(rows)
+    return {key: int(n) for key, n in rows if n}
 
 
 def count_by_section(policy_id: int) -> dict[int, int]:
-    """Published comments per section id, for the policy overview."""
+    """Published comments per section id, for the policy overview (kept counts)."""
     rows = db.session.execute(
-        select(Comment.section_id, func.count(Comment.id))
-        .where(Comment.policy_id == policy_id, Comment.status == "published")
-        .group_by(Comment.section_id)
+        select(CommentCount.section_id, func.sum(CommentCount.published))
+        .join(Section, CommentCount.section_id == Section.id)
+        .where(Section.policy_id == policy_id)
+        .group_by(CommentCount.section_id)
     ).all()
-    return dict(rows)
+    return {section_id: int(n) for section_id, n in rows if n}
 
 
 def list_revisions(comment: Comment) -> list[CommentRevision]:

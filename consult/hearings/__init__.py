@@ -10,3 +10,8 @@ def init_app() -> None:
 
     perms.register("hearings", permissions)
     hooks.register_hearing_titles("hearings", participation.hearing_titles)
+    # Those names are on the section pages: a renamed hearing bumps their versions.
+    from consult.hearings.models import Hearing
+    from consult.policy import versions
+
+    versions.watch_policy_wide(Hearing)

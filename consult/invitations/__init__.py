@@ -14,6 +14,12 @@ def init_app() -> None:
 
     policy_hooks.register_stream_resolver("invitations", invited_stream)  # comments, surveys
     comment_hooks.register_label_provider("invitations", invited_labels)
+    # The label names the body and affiliation: changing them bumps the section pages.
+    from consult.invitations.models import Invitee, StakeholderBody
+    from consult.policy import versions
+
+    versions.watch_policy_wide(Invitee)
+    versions.watch_policy_wide(StakeholderBody)
     register_account_section("invitations", account_section)
     register_data_exporter("invitations", export_for_participant)
     perms.register("invitations", permissions)

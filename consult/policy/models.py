@@ -124,3 +124,21 @@ class TextRevision(TimestampMixin, db.Model):
     field: Mapped[str] = mapped_column(String(32), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+class SectionVersion(db.Model):
+    """A counter per section that every write shown on its page raises, in its transaction.
+
+    The rendered section page is cached under this number (and served with it as ETag), so
+    a new comment, an edit or a moderator's hide changes the key and the very next view is
+    rendered afresh: nothing is ever invalidated, a stale entry is simply never asked for.
+    The row also serialises writers of one section (the bump is an UPDATE of this row),
+    which keeps `comments.tallies` exact without a unique index on a nullable column.
+    """
+
+    __tablename__ = "section_versions"
+    __table_args__ = (CheckConstraint("version >= 0", name="version"),)
+
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from consult.policy import queries
 from consult.policy.hooks import overview_context, section_panels
+from consult.policy.page_cache import serve_section_page
 from consult.policy.permissions import can_see_drafts
 
 bp = Blueprint("policy", __name__)
@@ -62,4 +63,5 @@ def render_section_page(
 
 @bp.get("/policies/<policy>/sections/<section>")
 def section(policy: str, section: str):
-    return render_section_page(policy, section)
+    # Readers who are not signed in get the cached page (policy/page_cache.py).
+    return serve_section_page(policy, section, lambda: render_section_page(policy, section))
