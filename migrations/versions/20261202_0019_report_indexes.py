@@ -1,7 +1,7 @@
 """report indexes: a covering index of comments for the report, answer values in the answers index
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02 07:40:00
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-02 07:40:00
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
