@@ -76,12 +76,17 @@ def _section_id(policy: Policy, filters: ReportFilters) -> int | None:
     return next(s.id for s in policy.sections if s.slug == filters.section)
 
 
-def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """Counted comments of the policy under the filters (joined with `participants`)."""
-    conds: list[ColumnElement[bool]] = [
-        Comment.policy_id == policy.id,
-        Comment.status == "published",
-    ]
+def comment_conditions(
+    policy: Policy, filters: ReportFilters, *, every_status: bool = False
+) -> list[ColumnElement[bool]]:
+    """The policy's comments under the filters (joined with `participants`).
+
+    The report counts published comments only; an export is the record and passes
+    `every_status=True` to keep pending, hidden, rejected and withdrawn ones too.
+    """
+    conds: list[ColumnElement[bool]] = [Comment.policy_id == policy.id]
+    if not every_status:
+        conds.append(Comment.status == "published")
     section_id = _section_id(policy, filters)
     if section_id is not None:
         conds.append(Comment.section_id == section_id)
@@ -102,6 +107,11 @@ def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnEl
     return conds
 
 
+def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
+    """Counted comments of the policy under the filters (joined with `participants`)."""
+    return comment_conditions(policy, filters)
+
+
 def _counted_comments(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
     return (
         select(*columns)
@@ -111,12 +121,12 @@ def _counted_comments(policy: Policy, filters: ReportFilters, *columns: Any) -> 
     )
 
 
-def _response_profile(name: str) -> ColumnElement[str]:
+def response_profile(name: str) -> ColumnElement[str]:
     """A respondent's profile code: the participant's, or the copy on an anonymous one."""
     return func.coalesce(getattr(Participant, name), getattr(SurveyResponse, name))
 
 
-def _response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
+def response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
     """Counted survey responses under the filters (joined with `surveys`, and outer-joined
     with `participants`)."""
     conds: list[ColumnElement[bool]] = [Survey.policy_id == policy.id]
@@ -136,7 +146,7 @@ def _response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnE
     for name in PROFILE:
         value = getattr(filters, name)
         if value:
-            conds.append(_response_profile(name) == value)
+            conds.append(response_profile(name) == value)
     return conds
 
 
@@ -145,7 +155,7 @@ def _counted_responses(stmt: Any, policy: Policy, filters: ReportFilters) -> Any
     return (
         stmt.join(Survey, Survey.id == SurveyResponse.survey_id)
         .outerjoin(Participant, Participant.id == SurveyResponse.participant_id)
-        .where(*_response_conditions(policy, filters))
+        .where(*response_conditions(policy, filters))
     )
 
 
@@ -177,7 +187,7 @@ def _contributions(policy: Policy, filters: ReportFilters) -> Any:
             ).label("akey"),
             SurveyResponse.channel.label("channel"),
             SurveyResponse.stream.label("stream"),
-            *[_response_profile(n).label(n) for n in PROFILE],
+            *[response_profile(n).label(n) for n in PROFILE],
         ).select_from(SurveyResponse),
         policy,
         filters,
