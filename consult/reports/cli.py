@@ -8,6 +8,7 @@ download (actor empty, `via: cli`), committed before the file is written out.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -71,7 +72,9 @@ def register(group: click.Group) -> None:
             exports.record_export(export, options, actor_id=None, via="cli")
         with export.file:
             if out is None:
-                shutil.copyfileobj(export.file, click.get_binary_stream("stdout"))
+                sys.stdout.flush()
+                shutil.copyfileobj(export.file, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
             else:
                 with out.open("wb") as target:
                     shutil.copyfileobj(export.file, target)

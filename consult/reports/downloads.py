@@ -8,7 +8,10 @@ from memory.
 
 from __future__ import annotations
 
-from flask import Response, send_file
+from collections.abc import Iterator
+from typing import IO
+
+from flask import Response
 from flask_babel import gettext as _
 
 from consult.core.transaction import transaction
@@ -38,17 +41,24 @@ def export_response(
     except BaseException:
         export.file.close()
         raise
-    response = send_file(
-        export.file,
+    return Response(
+        _chunks(export.file),
         mimetype=export.mimetype,
-        as_attachment=True,
-        download_name=export.filename,
-        etag=False,
-        conditional=False,
-        max_age=0,
+        headers={
+            "Content-Disposition": f"attachment; filename={export.filename}",
+            "Content-Length": str(export.size),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "X-Export-SHA256": export.sha256,
+            "X-Export-Rows": str(export.rows),
+        },
     )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Export-SHA256"] = export.sha256
-    response.headers["X-Export-Rows"] = str(export.rows)
-    return response
+
+
+def _chunks(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """The file a chunk at a time; closed (and so deleted) once sent or abandoned."""
+    try:
+        while chunk := file.read(size):
+            yield chunk
+    finally:
+        file.close()

@@ -57,6 +57,13 @@ MATRIX = [
     ("GET", "/transparency", (200, 200, 200, 200, 200)),
     # The report while the policy is open: the desk only (public once published, below).
     ("GET", "/policies/nsp-2022-2026/report", (302, 403, 403, 200, 200)),
+    # Exports (docs/reports.md "Exports"): the desk only, published or not.
+    ("GET", "/policies/nsp-2022-2026/report/export/comments.csv", (302, 403, 403, 200, 200)),
+    (
+        "GET",
+        "/policies/nsp-2022-2026/report/export?kind=hearings&format=json",
+        (302, 403, 403, 200, 200),
+    ),
     ("GET", "/hearings/", (200, 200, 200, 200, 200)),
     ("GET", "/hearings/new", (302, 403, 200, 403, 200)),
     ("POST", "/hearings/new", (302, 403, 422, 403, 422)),
