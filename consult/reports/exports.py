@@ -288,12 +288,19 @@ class ResponsesExport(ExportKind):
     name = "responses"
 
     def _questions(self, options: ExportOptions) -> list[_QuestionColumns]:
-        questions = db.session.scalars(
+        """Live questions of the policy's surveys (of the filtered section's only, when the
+        section filter is set: the other surveys' columns would be empty)."""
+        stmt = (
             select(Question)
             .join(Survey, Survey.id == Question.survey_id)
             .where(Survey.policy_id == options.policy.id, Question.retired_at.is_(None))
             .order_by(Survey.id, Question.position, Question.id)
-        ).all()
+        )
+        if options.filters.section is not None:
+            stmt = stmt.join(Section, Section.id == Survey.section_id).where(
+                Section.slug == options.filters.section
+            )
+        questions = db.session.scalars(stmt).all()
         return [
             _QuestionColumns(q.survey_id, q, len(q.question_type.export_columns(q)))
             for q in questions

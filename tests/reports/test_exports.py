@@ -188,6 +188,9 @@ def test_responses_are_wide_one_column_per_item(data):
     assert rows[1]["national-cohesion.topics.schools"] == ""  # not answered
     assert first["defence.ratings.DT-1"] == ""  # another survey's column
     assert "email" not in first
+    only = _rows("responses", _options(section="national-cohesion"))
+    assert len(only) == 2 and not any(k.startswith("defence.") for k in only[0])
+    assert _rows("responses", _options(section="defence")) == []
 
 
 def test_hearings_export_counts_by_channel(data):
