@@ -286,8 +286,11 @@ def hostile(nsp):
     they might arrive from an import or an older version (set under the service)."""
     admin = make_user(role="admin")
     hearing = make_hearing(status="open", title='=HYPERLINK("x")')
+    corpus = list(HOSTILE)
+    if db.engine.dialect.name == "postgresql":  # its text cannot hold a NUL at all
+        corpus = [b.replace("\x00", "\x01") for b in corpus]
     ids = []
-    for i, body in enumerate(HOSTILE):
+    for i, body in enumerate(corpus):
         comment = make_comment(body=f"placeholder {i}", channel="hearing", hearing_id=hearing.id)
         db.session.execute(update(Comment).where(Comment.id == comment.id).values(body=body))
         ids.append(comment.id)
@@ -301,7 +304,7 @@ def hostile(nsp):
     curation.tag_comments(admin, ids, add=[theme.id])
     db.session.execute(update(theme.__class__).values(name="-2+3"))
     db.session.commit()
-    return ids
+    return corpus
 
 
 def _cells(rows):
@@ -313,16 +316,16 @@ def test_no_cell_reads_as_a_formula(hostile, fmt):
     out = io.BytesIO()
     exports.write_export("comments", fmt, _options(), out)
     exports_rows = _read(out.getvalue(), fmt)
-    assert len(exports_rows) == len(HOSTILE)
+    assert len(exports_rows) == len(hostile)
     for value in _cells(exports_rows):
         if isinstance(value, str):
             assert not value.startswith(FORMULA_STARTS), value
-            assert "\x00" not in value
+            assert "\x00" not in value and "\x01" not in value
     bodies = [r["body"] for r in exports_rows]
     assert bodies[0] == "'=1+1" and bodies[2] == "'-1" and bodies[9] == "'=1+1"
     assert bodies[7] == "'=تعلیم"
     # Quotes and line breaks intact (XML, and so XLSX, reads a CR LF as one LF).
-    assert bodies[11] == (HOSTILE[11] if fmt == "csv" else HOSTILE[11].replace("\r\n", "\n"))
+    assert bodies[11] == (hostile[11] if fmt == "csv" else hostile[11].replace("\r\n", "\n"))
     assert bodies[12] == URDU  # byte for byte
     assert exports_rows[0]["author"] == "'@SUM(1+1)"
     assert exports_rows[0]["themes"] == "'-2+3"
@@ -347,7 +350,7 @@ def test_numbers_stay_numbers(data):
 
 def test_json_keeps_exact_values(hostile):
     rows = _rows("comments", _options(), "json")
-    assert [r["body"] for r in rows] == HOSTILE
+    assert [r["body"] for r in rows] == hostile
     assert isinstance(rows[0]["id"], int)
 
 
