@@ -226,37 +226,11 @@ class CommentsExport(ExportKind):
             )
         for batch in _streamed(stmt):
             themes = _themes_of([r[0] for r in batch])
-            out = []
-            for r in batch:
-                (cid, root, parent, section, objective, stance, channel, stream) = r[:8]
-                (hearing_id, hearing, status, reason, created, edited, body) = r[8:15]
-                (agree, disagree, campaign, kind) = r[15:19]
-                out.append(
-                    (
-                        cid,
-                        root,
-                        parent,
-                        section,
-                        objective,
-                        stance,
-                        channel,
-                        stream,
-                        hearing_id,
-                        hearing,
-                        status,
-                        reason,
-                        _iso(created),
-                        _iso(edited),
-                        body,
-                        "; ".join(themes.get(cid, ())),
-                        agree,
-                        disagree,
-                        campaign,
-                        kind,
-                        *r[19:],
-                    )
-                )
-            yield out
+            # id … moderation_reason, the two times, body, the themes, then the rest.
+            yield [
+                (*r[:12], _iso(r[12]), _iso(r[13]), r[14], "; ".join(themes.get(r[0], ())), *r[15:])
+                for r in batch
+            ]
 
 
 def _themes_of(comment_ids: Sequence[int]) -> dict[int, list[str]]:
