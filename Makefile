@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 bench-b2 clean
+.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 bench-b2 bench-b3 clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ bench-b1: install
 # B2 (docs/performance.md): the report API beside the raw SQL it runs, on the same database.
 bench-b2: install
 	$(BIN)/python -m bench.b2_report --scale $(SCALE) $(if $(B2_DB),--database-url $(B2_DB))
+# B3 (docs/performance.md): comments and responses exported to CSV and XLSX, peak memory
+# and time at 10,000 rows and all of them, beside the raw SELECT; a fresh SQLite generated
+# at B3_SCALE (full by default), or B3_DB=<database URL> to reuse one.
+B3_SCALE ?= full
+bench-b3: install
+	$(BIN)/python -m bench.b3_exports --scale $(B3_SCALE) $(if $(B3_DB),--database-url $(B3_DB))
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db

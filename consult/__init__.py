@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from consult.moderation.views import bp as moderation_bp
     from consult.policy.views import bp as policy_bp
+    from consult.reports import export_views  # noqa: F401  (its routes join the blueprint)
     from consult.reports.views import bp as reports_bp
     from consult.surveys.builder import bp as survey_builder_bp
     from consult.surveys.views import bp as surveys_bp

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from consult.invitations import cli as invitations_cli
     from consult.moderation import cli as moderation_cli
     from consult.policy import cli as policy_cli
+    from consult.reports import cli as reports_cli
 
     group = AppGroup("consult", help="Consult administration commands.")
     policy_cli.register(group)
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     moderation_cli.register(group)
     invitations_cli.register(group)
     datagen.register(group)
+    reports_cli.register(group)
 
     @group.command("verify-audit")
     def verify_audit() -> None:

@@ -3,6 +3,7 @@
 from consult.api import (
     comments,
     curation,
+    exports,
     hearing_submissions,
     hearings,
     invitations,
@@ -17,6 +18,7 @@ __all__ = [
     "bp",
     "comments",
     "curation",
+    "exports",
     "hearing_submissions",
     "hearings",
     "invitations",

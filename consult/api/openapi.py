@@ -1929,6 +1929,69 @@ PATHS["/policies/{policy}/report/snapshots"] = {
 }
 
 
+# --- exports (consult/reports/exports.py, docs/reports.md "Exports") ------------------
+
+PATHS["/policies/{policy}/exports/{kind}"] = {
+    "get": {
+        "summary": "Moderators and admins: the policy's comments, responses or hearings as a file",
+        "description": "The record, one row per comment (every status, with a `status` "
+        "column), survey response (wide: one column per question, matrix row and ranking or "
+        "multiple-choice option) or hearing, under the report's filters. CSV is UTF-8 with a "
+        "BOM and XLSX has every text cell that a spreadsheet would read as a formula prefixed "
+        "with an apostrophe; JSON is an array of objects with the same keys. Emails and "
+        "attendees' given names only for an admin with `emails=1`. Every export is written "
+        "to the audit log (`report.export`) with the SHA-256 of the bytes sent, which the "
+        "`X-Export-SHA256` header repeats.",
+        "operationId": "exportPolicy",
+        "security": [{"bearerAuth": []}],
+        "parameters": [
+            POLICY_PARAM,
+            {
+                "name": "kind",
+                "in": "path",
+                "required": True,
+                "schema": {"enum": ["comments", "responses", "hearings"]},
+            },
+            {
+                "name": "format",
+                "in": "query",
+                "schema": {"enum": ["csv", "xlsx", "json"], "default": "csv"},
+            },
+            {
+                "name": "emails",
+                "in": "query",
+                "description": "1: add `email` (and `attendee_name` on comments); admins only",
+                "schema": {"enum": ["0", "1"], "default": "0"},
+            },
+            *_REPORT_FILTERS,
+        ],
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment",
+                "headers": {
+                    "X-Export-SHA256": {
+                        "description": "SHA-256 of the body, as recorded in the audit log",
+                        "schema": {"type": "string"},
+                    },
+                    "X-Export-Rows": {"schema": {"type": "integer"}},
+                },
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "contentEncoding": "binary"}
+                    },
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                },
+            },
+            "401": _error_response("No valid token"),
+            "403": _error_response("Not a moderator or admin, or emails=1 without being an admin"),
+            "404": _error_response("No such policy, or no export of that kind"),
+            "422": _error_response("Unknown format or filter value, or a backwards date range"),
+        },
+    }
+}
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

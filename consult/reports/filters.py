@@ -8,6 +8,7 @@ range are refused with a message naming what is allowed, never silently ignored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -15,7 +16,7 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core.params import DB_INT_MAX, choice_arg
+from consult.core.params import DB_INT_MAX
 from consult.core.vocab import (
     AGE_BANDS,
     CHANNELS,
@@ -80,8 +81,26 @@ class ReportFilters:
         return out
 
 
-def _date_arg(name: str) -> date | None:
-    raw = (request.args.get(name) or "").strip()
+# Every argument name the filters read (the query string's names: `from`, not `date_from`).
+ARGUMENTS = ("section", *CHOICES, "hearing", "from", "to")
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """One of `allowed`, or "" when absent; anything else is refused with the list."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return ""
+    if raw not in allowed:
+        options = ", ".join(allowed)
+        raise ValidationError(
+            _("%(name)s must be one of: %(allowed)s.", name=name, allowed=options),
+            {name: _("One of: %(allowed)s.", allowed=options)},
+        )
+    return raw
+
+
+def _date_arg(args: Mapping[str, str], name: str) -> date | None:
+    raw = (args.get(name) or "").strip()
     if not raw:
         return None
     try:
@@ -95,8 +114,8 @@ def _date_arg(name: str) -> date | None:
         ) from None
 
 
-def _hearing_arg(policy: Policy) -> int | None:
-    raw = (request.args.get("hearing") or "").strip()
+def _hearing_arg(args: Mapping[str, str], policy: Policy) -> int | None:
+    raw = (args.get("hearing") or "").strip()
     if not raw:
         return None
     hearing_id = int(raw) if raw.isdigit() and len(raw) <= 10 else None
@@ -116,11 +135,20 @@ def _hearing_arg(policy: Policy) -> int | None:
 
 def read_filters(policy: Policy) -> ReportFilters:
     """The filters of this request, checked against the vocabularies and the policy."""
-    section = choice_arg("section", [s.slug for s in policy.sections], "") or None
+    return parse_filters(policy, request.args)
+
+
+def parse_filters(policy: Policy, args: Mapping[str, str]) -> ReportFilters:
+    """The filters in `args` (query-string names), checked as the page checks them.
+
+    Outside a request (the `consult export` command) this is the entry point; names that
+    are not filters are the caller's to refuse or ignore (`ARGUMENTS` lists them).
+    """
+    section = _choice(args, "section", [s.slug for s in policy.sections]) or None
     values: dict[str, str | None] = {
-        name: choice_arg(name, allowed, "") or None for name, allowed in CHOICES.items()
+        name: _choice(args, name, allowed) or None for name, allowed in CHOICES.items()
     }
-    date_from, date_to = _date_arg("from"), _date_arg("to")
+    date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
     if date_from and date_to and date_from > date_to:
         raise ValidationError(
             _("The date range is backwards: “from” must not be after “to”."),
@@ -128,7 +156,7 @@ def read_filters(policy: Policy) -> ReportFilters:
         )
     return ReportFilters(
         section=section,
-        hearing=_hearing_arg(policy),
+        hearing=_hearing_arg(args, policy),
         date_from=date_from,
         date_to=date_to,
         **values,

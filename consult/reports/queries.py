@@ -80,13 +80,18 @@ def _section_id(policy: Policy, filters: ReportFilters) -> int | None:
     return next(s.id for s in policy.sections if s.slug == filters.section)
 
 
-def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """Counted comments of the policy under the filters (the profile filters need a join
-    with `participants`, which `_counted_comments` adds)."""
-    conds: list[ColumnElement[bool]] = [
-        Comment.policy_id == policy.id,
-        Comment.status == "published",
-    ]
+def comment_conditions(
+    policy: Policy, filters: ReportFilters, *, every_status: bool = False
+) -> list[ColumnElement[bool]]:
+    """The policy's comments under the filters (the profile filters need a join with
+    `participants`, which `_counted_comments` adds).
+
+    The report counts published comments only; an export is the record and passes
+    `every_status=True` to keep pending, hidden, rejected and withdrawn ones too.
+    """
+    conds: list[ColumnElement[bool]] = [Comment.policy_id == policy.id]
+    if not every_status:
+        conds.append(Comment.status == "published")
     section_id = _section_id(policy, filters)
     if section_id is not None:
         conds.append(Comment.section_id == section_id)
@@ -105,6 +110,11 @@ def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnEl
         if value:
             conds.append(getattr(Participant, name) == value)
     return conds
+
+
+def _comment_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
+    """Counted comments of the policy under the filters."""
+    return comment_conditions(policy, filters)
 
 
 def _profile_filtered(filters: ReportFilters) -> bool:
@@ -138,12 +148,12 @@ def _counted_comments(
     return stmt.where(*_comment_conditions(policy, filters))
 
 
-def _response_profile(name: str) -> ColumnElement[str]:
+def response_profile(name: str) -> ColumnElement[str]:
     """A respondent's profile code: the participant's, or the copy on an anonymous one."""
     return func.coalesce(getattr(Participant, name), getattr(SurveyResponse, name))
 
 
-def _response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
+def response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnElement[bool]]:
     """Counted survey responses under the filters (joined with `surveys`, and outer-joined
     with `participants`)."""
     conds: list[ColumnElement[bool]] = [Survey.policy_id == policy.id]
@@ -163,7 +173,7 @@ def _response_conditions(policy: Policy, filters: ReportFilters) -> list[ColumnE
     for name in PROFILE:
         value = getattr(filters, name)
         if value:
-            conds.append(_response_profile(name) == value)
+            conds.append(response_profile(name) == value)
     return conds
 
 
@@ -174,7 +184,7 @@ def _counted_responses(
     stmt = stmt.join(Survey, Survey.id == SurveyResponse.survey_id)
     if with_profile or _profile_filtered(filters):
         stmt = stmt.outerjoin(Participant, Participant.id == SurveyResponse.participant_id)
-    return stmt.where(*_response_conditions(policy, filters))
+    return stmt.where(*response_conditions(policy, filters))
 
 
 # --- participation --------------------------------------------------------------------
@@ -215,7 +225,7 @@ def _contributions(policy: Policy, filters: ReportFilters) -> Any:
             ).label("akey"),
             SurveyResponse.channel.label("channel"),
             SurveyResponse.stream.label("stream"),
-            *[_response_profile(n).label(n) for n in PROFILE],
+            *[response_profile(n).label(n) for n in PROFILE],
         ).select_from(SurveyResponse),
         policy,
         filters,
@@ -434,7 +444,7 @@ def _answers(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
 
 def _profiled_answers(policy: Policy, filters: ReportFilters, *columns: Any) -> Any:
     """Answer rows of counted responses, joined with their response and respondent, for
-    the breakdowns by the respondent's profile (`_response_profile`)."""
+    the breakdowns by the respondent's profile (`response_profile`)."""
     return _counted_responses(
         select(*columns)
         .select_from(Answer)
@@ -638,7 +648,7 @@ def _heatmap_cells(
     if not questions:
         return {}
     section_of = {q.question_id: q.section_id for q in questions}
-    codes = [_response_profile(axis) for axis in HEATMAP_AXES]
+    codes = [response_profile(axis) for axis in HEATMAP_AXES]
     stmt = (
         _profiled_answers(
             policy,

@@ -74,6 +74,13 @@ MATRIX = [
     ("POST", "/moderation/themes/{theme}/disposition", (302, 403, 403, 403, 302)),
     ("GET", "/moderation/responses", (302, 403, 403, 403, 200)),
     ("POST", "/moderation/responses/{section}", (302, 403, 403, 403, 422)),
+    # Exports (docs/reports.md "Exports"): the desk only, published or not.
+    ("GET", "/policies/nsp-2022-2026/report/export/comments.csv", (302, 403, 403, 200, 200)),
+    (
+        "GET",
+        "/policies/nsp-2022-2026/report/export?kind=hearings&format=json",
+        (302, 403, 403, 200, 200),
+    ),
     ("GET", "/hearings/", (200, 200, 200, 200, 200)),
     ("GET", "/hearings/new", (302, 403, 200, 403, 200)),
     ("POST", "/hearings/new", (302, 403, 422, 403, 422)),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 
-from consult.core.spreadsheets import csv_stream, neutralise
+from consult.core.spreadsheets import cell, csv_stream, neutralise, write_xlsx
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,32 @@ def test_csv_stream_is_lazy():
 
     stream = csv_stream(["id", "text"], rows())
     assert next(stream).startswith("\ufeff") and next(stream) == "1,first\r\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("\x00=1+1", "'=1+1"),  # a NUL cannot hide a formula
+        ("a\x07b", "ab"),
+        ("line one\nline two\ttab", "line one\nline two\ttab"),
+        ("=تعلیم", "'=تعلیم"),
+        (-1, -1),
+        (True, True),
+        (None, None),
+    ],
+)
+def test_cell_cleans_then_neutralises(value, stored):
+    assert cell(value) == stored
+
+
+def test_xlsx_round_trip_has_no_formula_cells():
+    out = io.BytesIO()
+    write_xlsx(["id", "text"], [[1, "=1+1"], [-2, "@SUM(A1)"], [3, "اردو"]], out, "sheet")
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    rows = [[(c.value, c.data_type) for c in row] for row in book.active.iter_rows()]
+    assert rows[1:] == [
+        [(1, "n"), ("'=1+1", "s")],
+        [(-2, "n"), ("'@SUM(A1)", "s")],
+        [(3, "n"), ("اردو", "s")],
+    ]
+    assert book.active.title == "sheet"
