@@ -9,8 +9,8 @@ report counts them.
 
 Kinds and formats are classes in registries (DESIGN rule 18): a new kind or format is one
 class and one line in `KINDS` or `FORMATS`. Other features add columns to a kind without
-touching it through `register_export_columns` (the disposition of a comment, once that
-table exists, is one registration in `consult/reports/__init__.py`).
+touching it through `register_export_columns` (the disposition of a comment is one
+provider in `reports/export_columns.py`, registered in `consult/reports/__init__.py`).
 
 Memory stays constant whatever the size: rows come from the database in batches
 (`yield_per`, a server-side cursor on PostgreSQL), what a batch needs besides (themes,

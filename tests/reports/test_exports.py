@@ -17,7 +17,7 @@ from consult.comments.models import Comment
 from consult.core.spreadsheets import FORMULA_STARTS
 from consult.extensions import db
 from consult.hearings.attendees import AttendeeProfile, create_attendee
-from consult.moderation import curation
+from consult.moderation import curation, dispositions
 from consult.moderation.campaigns import confirm_campaign, state_token
 from consult.moderation.models import CampaignGroup, CampaignSignature
 from consult.policy.queries import get_policy
@@ -213,6 +213,32 @@ def test_a_batch_costs_a_fixed_number_of_queries(data, monkeypatch):
     with count_queries() as many:
         _rows("comments", _options())
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_comments_carry_their_current_disposition(data, fmt):
+    """ "We did" travels with the record: the current disposition and its reason, never a
+    superseded one; a comment without one has empty cells."""
+    c1 = db.session.get(Comment, data["c1"].id)
+    dispositions.set_comment_disposition(data["admin"], c1, "noted", "Passed on.")
+    dispositions.set_comment_disposition(data["admin"], c1, "accepted", "Funded in 2027.")
+    db.session.commit()
+    rows = {int(r["id"]): r for r in _rows("comments", _options(), fmt)}
+    assert (rows[c1.id]["disposition"], rows[c1.id]["disposition_reason"]) == (
+        "accepted",
+        "Funded in 2027.",
+    )
+    assert "Passed on." not in json.dumps(list(rows.values()), default=str)
+    assert rows[data["reply"].id]["disposition"] in ("", None)
+
+
+def test_dispositions_cost_one_query_per_batch(data, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH", 2)
+    with count_queries() as statements:
+        _rows("comments", _options())
+    asked = [s for s in statements if "comment_dispositions" in s]
+    batches = -(-len(_rows("comments", _options())) // 2)
+    assert len(asked) == batches
 
 
 # --- who gets which columns -----------------------------------------------------------
