@@ -112,6 +112,46 @@ def _disposition_audit(
     )
 
 
+def _replace(
+    actor: User,
+    model: type[D],
+    target: tuple[str, int, int],
+    current: D | None,
+    code: str,
+    text: str,
+) -> D:
+    """Supersede the current row and add the new one, audited; the same code and reason
+    again changes nothing. `target` is (type, id, policy id): comments and themes share
+    this so their history and audit entries cannot drift apart."""
+    if current is not None and (current.disposition, current.reason) == (code, text):
+        return current
+    target_type, target_id, policy_id = target
+    _supersede(current, actor)
+    row = model(disposition=code, reason=text, set_by_id=actor.id, set_at=utcnow())
+    setattr(row, f"{target_type}_id", target_id)
+    db.session.add(row)
+    db.session.flush()
+    _disposition_audit(
+        "disposition.set",
+        actor,
+        target_type,
+        target_id,
+        policy_id,
+        disposition=code,
+        reason=text,
+        previous=current.disposition if current else None,
+    )
+    return row
+
+
+def _clear(actor: User, target: tuple[str, int, int], current: D | None, refusal: str) -> None:
+    """Supersede the current row (it stays as history), audited."""
+    if current is None:
+        raise Conflict(refusal, {})
+    _supersede(current, actor)
+    _disposition_audit("disposition.clear", actor, *target, previous=current.disposition)
+
+
 def set_comment_disposition(
     actor: User, comment: Comment, disposition: object, reason: object
 ) -> CommentDisposition:
@@ -125,26 +165,9 @@ def set_comment_disposition(
             _("Only a published comment gets a disposition."),
             {"comment": _("This comment is %(status)s.", status=comment.status)},
         )
+    target = ("comment", comment.id, comment.policy_id)
     current = current_comment_disposition(comment.id)
-    if current is not None and (current.disposition, current.reason) == (code, text):
-        return current
-    _supersede(current, actor)
-    row = CommentDisposition(
-        comment_id=comment.id, disposition=code, reason=text, set_by_id=actor.id, set_at=utcnow()
-    )
-    db.session.add(row)
-    db.session.flush()
-    _disposition_audit(
-        "disposition.set",
-        actor,
-        "comment",
-        comment.id,
-        comment.policy_id,
-        disposition=code,
-        reason=text,
-        previous=current.disposition if current else None,
-    )
-    return row
+    return _replace(actor, CommentDisposition, target, current, code, text)
 
 
 def clear_comment_disposition(actor: User, comment: Comment) -> None:
@@ -152,17 +175,11 @@ def clear_comment_disposition(actor: User, comment: Comment) -> None:
     refusal = permissions.disposition_refusal(actor, comment)
     if refusal:
         raise PermissionDenied(refusal)
-    current = current_comment_disposition(comment.id)
-    if current is None:
-        raise Conflict(_("This comment has no disposition to clear."), {})
-    _supersede(current, actor)
-    _disposition_audit(
-        "disposition.clear",
+    _clear(
         actor,
-        "comment",
-        comment.id,
-        comment.policy_id,
-        previous=current.disposition,
+        ("comment", comment.id, comment.policy_id),
+        current_comment_disposition(comment.id),
+        _("This comment has no disposition to clear."),
     )
 
 
@@ -187,36 +204,18 @@ def set_theme_disposition(
     _theme_of(policy, theme)
     code, text = clean_disposition(disposition), clean_reason(reason)
     current = current_theme_disposition(theme.id)
-    if current is not None and (current.disposition, current.reason) == (code, text):
-        return current
-    _supersede(current, actor)
-    row = ThemeDisposition(
-        theme_id=theme.id, disposition=code, reason=text, set_by_id=actor.id, set_at=utcnow()
-    )
-    db.session.add(row)
-    db.session.flush()
-    _disposition_audit(
-        "disposition.set",
-        actor,
-        "theme",
-        theme.id,
-        policy.id,
-        disposition=code,
-        reason=text,
-        previous=current.disposition if current else None,
-    )
-    return row
+    return _replace(actor, ThemeDisposition, ("theme", theme.id, policy.id), current, code, text)
 
 
 def clear_theme_disposition(actor: User, policy: Policy, theme: Theme) -> None:
+    """Withdraw a theme's disposition; the row stays, superseded, as history."""
     _require_responder(actor)
     _theme_of(policy, theme)
-    current = current_theme_disposition(theme.id)
-    if current is None:
-        raise Conflict(_("This theme has no disposition to clear."), {})
-    _supersede(current, actor)
-    _disposition_audit(
-        "disposition.clear", actor, "theme", theme.id, policy.id, previous=current.disposition
+    _clear(
+        actor,
+        ("theme", theme.id, policy.id),
+        current_theme_disposition(theme.id),
+        _("This theme has no disposition to clear."),
     )
 
 

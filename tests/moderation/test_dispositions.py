@@ -94,9 +94,16 @@ def test_theme_dispositions_belong_to_their_policy(nsp):
     curation.merge_theme(admin, merged, ours)
     with pytest.raises(Conflict):
         dispositions.set_theme_disposition(admin, nsp, merged, "noted", "x")
+    again = dispositions.set_theme_disposition(admin, nsp, ours, "not_accepted", "Out of scope.")
+    assert again is row  # the same again changes nothing
     dispositions.clear_theme_disposition(admin, nsp, ours)
     assert db.session.scalar(select(func.count(ThemeDisposition.id))) == 1
+    assert row.superseded_at is not None and row.superseded_by_id == admin.id
     assert _actions("disposition.clear")[0]["previous"] == "not_accepted"
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("disposition.%")))
+    assert {(e.target_type, e.target_id) for e in entries} == {("theme", str(ours.id))}
+    with pytest.raises(Conflict):
+        dispositions.clear_theme_disposition(admin, nsp, ours)
 
 
 def test_section_responses_are_sanitised_and_keep_revisions(nsp):
