@@ -38,7 +38,7 @@ from consult.policy.models import Policy, Section
 MAX_REASON = 2000
 MAX_RESPONSE = 20_000
 
-D = TypeVar("D", CommentDisposition, ThemeDisposition)
+D = TypeVar("D", CommentDisposition, ThemeDisposition)  # the two _Disposition tables
 
 
 def _require_responder(actor: User) -> None:

@@ -9,6 +9,7 @@ and private notes are the curation the reports build on.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, UTCDateTime
 from consult.core.vocab import (
@@ -203,56 +204,60 @@ class CampaignBand(db.Model):
 # index) and every earlier one stays, besides the audit entry each change writes.
 
 
-class CommentDisposition(db.Model):
+class _Disposition:
+    """What a comment and a theme disposition share: the code, the reason, who set it and
+    who superseded it. Each table still names its own target column and partial index."""
+
+    _target: ClassVar[str]  # the column naming what the disposition is about
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (
+            CheckConstraint(f"disposition IN ({sql_in(DISPOSITIONS)})", name="disposition"),
+            CheckConstraint("length(reason) > 0", name="reason"),
+            Index(
+                f"uq_{cls.__tablename__}_current",
+                cls._target,
+                unique=True,
+                sqlite_where=text("superseded_at IS NULL"),
+                postgresql_where=text("superseded_at IS NULL"),
+            ),
+        )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disposition: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @declared_attr
+    @classmethod
+    def set_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
+
+    @declared_attr
+    @classmethod
+    def superseded_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
+
+
+class CommentDisposition(_Disposition, db.Model):
     """What the government did with one published comment, and why."""
 
     __tablename__ = "comment_dispositions"
-    __table_args__ = (
-        CheckConstraint(f"disposition IN ({sql_in(DISPOSITIONS)})", name="disposition"),
-        CheckConstraint("length(reason) > 0", name="reason"),
-        Index(
-            "uq_comment_dispositions_current",
-            "comment_id",
-            unique=True,
-            sqlite_where=text("superseded_at IS NULL"),
-            postgresql_where=text("superseded_at IS NULL"),
-        ),
-    )
+    _target = "comment_id"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), nullable=False, index=True)
-    disposition: Mapped[str] = mapped_column(String(16), nullable=False)
-    reason: Mapped[str] = mapped_column(Text, nullable=False)
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class ThemeDisposition(db.Model):
+class ThemeDisposition(_Disposition, db.Model):
     """What the government did with everything said under one theme, and why."""
 
     __tablename__ = "theme_dispositions"
-    __table_args__ = (
-        CheckConstraint(f"disposition IN ({sql_in(DISPOSITIONS)})", name="disposition"),
-        CheckConstraint("length(reason) > 0", name="reason"),
-        Index(
-            "uq_theme_dispositions_current",
-            "theme_id",
-            unique=True,
-            sqlite_where=text("superseded_at IS NULL"),
-            postgresql_where=text("superseded_at IS NULL"),
-        ),
-    )
+    _target = "theme_id"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), nullable=False, index=True)
-    disposition: Mapped[str] = mapped_column(String(16), nullable=False)
-    reason: Mapped[str] = mapped_column(Text, nullable=False)
-    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class SectionResponse(db.Model):
