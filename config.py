@@ -102,6 +102,9 @@ class Config:
     # Joining a hearing, per address: a hall behind one NAT address joins together, so it
     # is generous; it stops a script from filling a hearing with made-up attendees.
     RATELIMIT_JOIN = os.environ.get("RATELIMIT_JOIN", "60 per minute;600 per hour")
+    # Comments and survey answers from a hearing attendee's phone, per attendee (not per
+    # address: the whole hall shares one NAT address). As strict as an account's posting.
+    RATELIMIT_ATTENDEE_POSTING = os.environ.get("RATELIMIT_ATTENDEE_POSTING", "5 per minute")
 
     # The cache of rendered pages for readers who are not signed in (docs/performance.md):
     # Redis when CACHE_REDIS_URL is set (shared by every worker and server), else each

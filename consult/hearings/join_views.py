@@ -31,6 +31,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from consult.accounts.models import Participant
@@ -51,6 +52,27 @@ from consult.surveys.forms import parse_form
 from consult.surveys.models import Survey
 
 bp = Blueprint("join", __name__, url_prefix="/join")
+
+
+def _attendee_key() -> str:
+    """The attendee this browser's (signed) session names, else the client address.
+
+    Per attendee, because a hall posts from one NAT address; the session cookie is signed,
+    so nobody can spend another attendee's allowance.
+    """
+    value = session.get(participation.SESSION_KEY)
+    if isinstance(value, dict) and isinstance(value.get("p"), int):
+        return f"attendee:{value['p']}"
+    return f"ip:{get_remote_address()}"
+
+
+# One bucket for comments and survey answers, like an account's posting limit.
+attendee_posting_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_ATTENDEE_POSTING"],
+    scope="attendee-posting",
+    key_func=_attendee_key,
+    methods=["POST"],
+)
 
 
 @bp.after_request
@@ -168,6 +190,7 @@ def _section_page(hearing: Hearing, section: Section, form: AttendeeCommentForm,
 
 
 @bp.route("/<code>/sections/<section>", methods=["GET", "POST"])
+@attendee_posting_limit
 def section(code: str, section: str):
     """A section's objectives and the comment form; a comment posts with channel hearing."""
     hearing, participant = _taking_part(code)
@@ -209,6 +232,7 @@ def _survey_page(hearing, section, survey, participant, values, errors, status=2
 
 
 @bp.route("/<code>/sections/<section>/survey", methods=["GET", "POST"])
+@attendee_posting_limit
 def survey(code: str, section: str):
     """The section's open survey; answers are checked per question and kept on errors."""
     hearing, participant = _taking_part(code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.accounts.models import Participant
 from consult.comments.models import Comment
@@ -213,6 +213,34 @@ def test_joins_are_rate_limited_per_address(make_app, nsp):
     with app.app_context():  # this second app's engine: close its connections now
         db.session.remove()
         db.engine.dispose()
+
+
+def test_attendee_posts_are_rate_limited_per_attendee_not_per_address(make_app, nsp):
+    """One hall shares an address: one phone's flood stops that phone, not its neighbours."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_ATTENDEE_POSTING="2 per minute")
+    with app.app_context():
+        hearing = make_hearing(status="open")
+        db.session.commit()
+        first, second = app.test_client(), app.test_client()
+        for n, client in enumerate((first, second)):
+            join(client, hearing, idem=key(200 + n))
+        url = section_url(hearing)
+
+        def post(client, n):
+            data = {"body": f"Point {n} from the hall.", "idempotency_key": key(100 + n)}
+            return client.post(url, data=data).status_code
+
+        assert [post(first, n) for n in range(3)] == [302, 302, 429]
+        assert client_survey_refused(first, url)  # the survey shares the bucket
+        assert post(second, 9) == 302  # same address, another attendee
+        assert first.get(url).status_code == 200  # reading is never limited
+        assert db.session.scalar(select(func.count(Comment.id))) == 3
+        db.session.remove()
+        db.engine.dispose()
+
+
+def client_survey_refused(client, url) -> bool:
+    return client.post(url + "/survey", data={"idempotency_key": key(300)}).status_code == 429
 
 
 # --- taking part --------------------------------------------------------------------------
