@@ -7,6 +7,7 @@ from flask import g, jsonify
 from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
 from consult.api.requests import json_body
+from consult.core.params import int_arg
 from consult.core.transaction import write
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.hearings import participation, permissions, queries, serializers, services
@@ -28,10 +29,18 @@ CREATE_FIELDS = {
 
 @bp.get("/hearings")
 def list_hearings():
-    """Hearings of public policies: upcoming and open first, then past ones."""
-    listing = queries.list_public_hearings()
-    rows = listing.upcoming + listing.past
-    return jsonify({"hearings": [serializers.hearing(r.hearing, r.contributions) for r in rows]})
+    """Hearings of public policies: every upcoming and open one first, then one page of
+    past ones (`?page=`, 20 a page, latest first; `past_total` says how many there are)."""
+    listing = queries.list_public_hearings(past_page=int_arg("page", 1, minimum=1))
+    rows = listing.upcoming + listing.past.items
+    return jsonify(
+        {
+            "hearings": [serializers.hearing(r.hearing, r.contributions) for r in rows],
+            "page": listing.past.page,
+            "per_page": listing.past.per_page,
+            "past_total": listing.past.total,
+        }
+    )
 
 
 @bp.get("/hearings/<int:hearing_id>")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import User
 from consult.comments.models import Comment
+from consult.core.pagination import Page
 from consult.core.vocab import CHANNELS
 from consult.errors import NotFound
 from consult.extensions import db
@@ -46,8 +47,14 @@ class HearingRow:
 
 @dataclass(frozen=True)
 class HearingList:
+    """Every upcoming or open hearing (a short list by nature: they are scheduled) and one
+    page of past ones (which only grow, so they are paged)."""
+
     upcoming: list[HearingRow]
-    past: list[HearingRow]
+    past: Page[HearingRow]
+
+
+PAST_PER_PAGE = 20
 
 
 def normalise_join_code(code: str | None) -> str | None:
@@ -117,26 +124,37 @@ def _rows(hearings: list[Hearing]) -> list[HearingRow]:
     return [HearingRow(h, counts[h.id]) for h in hearings]
 
 
-def list_public_hearings() -> HearingList:
-    """Hearings of public policies: upcoming (scheduled or open, soonest first) and past
-    (closed, latest first). Three queries: hearings, their policies, the counts."""
-    hearings = list(
+def list_public_hearings(past_page: int = 1, per_page: int | None = None) -> HearingList:
+    """Hearings of public policies: upcoming (scheduled or open, soonest first) and one page
+    of past ones (closed, latest first). Six queries whatever the number of hearings:
+    upcoming and its policies, the past count, page and policies, the contribution counts."""
+    public = (
+        select(Hearing)
+        .join(Policy, Policy.id == Hearing.policy_id)
+        .where(Policy.status.in_(PUBLIC_STATUSES))
+    )
+    upcoming = list(
         db.session.scalars(
-            select(Hearing)
-            .join(Policy, Policy.id == Hearing.policy_id)
-            .where(Policy.status.in_(PUBLIC_STATUSES))
+            public.where(Hearing.status != "closed")
             .order_by(Hearing.starts_at, Hearing.id)
             .options(selectinload(Hearing.policy))
         )
     )
-    rows = _rows(hearings)
-    upcoming = [r for r in rows if not r.hearing.is_closed]
-    past = sorted(
-        (r for r in rows if r.hearing.is_closed),
-        key=lambda r: (r.hearing.closed_at, r.hearing.id),
-        reverse=True,
+    closed = public.where(Hearing.status == "closed")
+    total = db.session.scalar(select(func.count()).select_from(closed.subquery())) or 0
+    past: Page[HearingRow] = Page.build(total, past_page, per_page or PAST_PER_PAGE)
+    past.page = min(past.page, past.pages)  # a page past the end shows the last one
+    hearings = list(
+        db.session.scalars(
+            closed.order_by(Hearing.closed_at.desc().nulls_last(), Hearing.id.desc())
+            .offset(past.offset)
+            .limit(past.per_page)
+            .options(selectinload(Hearing.policy))
+        )
     )
-    return HearingList(upcoming, past)
+    rows = _rows(upcoming + hearings)
+    past.items = rows[len(upcoming) :]
+    return HearingList(rows[: len(upcoming)], past)
 
 
 def list_for_facilitator(user: User) -> list[HearingRow]:

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from consult.accounts.services import get_user_by_email, normalise_email
 from consult.core.forms import error_status
+from consult.core.params import int_arg
 from consult.core.transaction import flash_transaction, form_transaction
 from consult.errors import NotFound, PermissionDenied, ValidationError
 from consult.extensions import login_manager
@@ -52,9 +53,8 @@ def index():
     mine = (
         queries.list_for_facilitator(current_user) if permissions.can_create(current_user) else []
     )
-    return render_template(
-        "hearings/index.html", hearings=queries.list_public_hearings(), mine=mine
-    )
+    listing = queries.list_public_hearings(past_page=int_arg("page", 1, minimum=1))
+    return render_template("hearings/index.html", hearings=listing, mine=mine)
 
 
 def _policy_for_new() -> Policy:

@@ -229,9 +229,9 @@ def test_public_list_counts_contributions_by_channel_in_one_query(nsp):
     db.session.commit()
     with count_queries() as statements:
         listing = queries.list_public_hearings()
-    assert len(statements) <= 3
+    assert len(statements) <= 6
     assert [r.hearing.id for r in listing.upcoming] == [open_one.id, scheduled.id]
-    assert [r.hearing.id for r in listing.past] == [closed_one.id]
+    assert [r.hearing.id for r in listing.past.items] == [closed_one.id]
     counts = {r.hearing.id: r.contributions for r in listing.upcoming}
     assert counts[open_one.id].comments == {"online": 0, "hearing": 2, "paper": 1}
     assert counts[open_one.id].total == 3
@@ -249,4 +249,21 @@ def test_hearings_of_draft_policies_stay_off_the_public_list(nsp):
     get_policy("nsp-2022-2026").status = "draft"
     db.session.flush()
     listing = queries.list_public_hearings()
-    assert listing.upcoming == [] and listing.past == []
+    assert listing.upcoming == [] and listing.past.items == [] and listing.past.total == 0
+
+
+def test_past_hearings_are_paged_latest_first_in_fixed_queries(nsp):
+    closed = [make_hearing(status="closed") for _ in range(5)]
+    upcoming = make_hearing()
+    db.session.commit()
+    latest_first = [h.id for h in reversed(closed)]  # closed one after another
+    with count_queries() as statements:
+        first = queries.list_public_hearings(past_page=1, per_page=2)
+    assert len(statements) <= 6
+    assert [r.hearing.id for r in first.upcoming] == [upcoming.id]  # on every page
+    assert (first.past.total, first.past.pages) == (5, 3)
+    assert [r.hearing.id for r in first.past.items] == latest_first[:2]
+    second = queries.list_public_hearings(past_page=2, per_page=2)
+    assert [r.hearing.id for r in second.past.items] == latest_first[2:4]
+    beyond = queries.list_public_hearings(past_page=99, per_page=2)
+    assert beyond.past.page == 3 and [r.hearing.id for r in beyond.past.items] == latest_first[4:]

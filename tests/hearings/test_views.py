@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from consult.comments.services import post_comment
 from consult.extensions import db
+from consult.hearings import queries
 from consult.hearings.models import Hearing
 from tests.factories import make_hearing, make_user, section_of
 from tests.helpers import assert_redirect, count_rows
@@ -169,3 +170,19 @@ def test_the_list_runs_the_same_queries_for_few_and_many_hearings(client, nsp, l
         html = client.get("/hearings/").get_data(as_text=True)
     assert len(many) == len(few)
     assert html.count("1 contribution<") == 18  # each hearing twice: yours and the public list
+
+
+def test_past_hearings_are_paged_on_the_list_and_in_the_api(client, nsp, monkeypatch):
+    monkeypatch.setattr(queries, "PAST_PER_PAGE", 2)
+    closed = [make_hearing(status="closed", title=f"Closed {n}") for n in range(3)]
+    db.session.commit()
+    first = client.get("/hearings/").get_data(as_text=True)
+    assert "Closed 2" in first and "Closed 1" in first and "Closed 0" not in first
+    assert "Page 1 of 2" in first and 'href="/hearings/?page=2#past-heading"' in first
+    second = client.get("/hearings/?page=2").get_data(as_text=True)
+    assert "Closed 0" in second and "Closed 2" not in second and 'rel="prev"' in second
+    assert client.get("/hearings/?page=abc").status_code == 422
+    api = client.get("/api/v1/hearings?page=2").json
+    assert [h["id"] for h in api["hearings"]] == [closed[0].id]
+    assert (api["page"], api["per_page"], api["past_total"]) == (2, 2, 3)
+    assert client.get("/api/v1/hearings?page=0").status_code == 422
