@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
@@ -49,7 +48,7 @@ from consult.moderation.models import CampaignBand, CampaignGroup, CampaignSigna
 
 NUM_PERM = 128
 SEED = 1  # fixed: signatures from every process and every restart must agree
-SCHEME = "affine32"  # datasketch >= 2.0; values fit uint32, stored as 512 bytes
+SCHEME = "affine32"  # as datasketch >= 2.0 names it; values fit uint32, stored as 512 bytes
 SHINGLE_WORDS = 3
 SHORT_TEXT_WORDS = 8  # fewer words than this: character shingles instead
 CHAR_SHINGLE = 4
@@ -89,10 +88,42 @@ def shingles(normalised: str) -> set[str]:
     return {normalised[i : i + CHAR_SHINGLE] for i in range(len(normalised) - CHAR_SHINGLE + 1)}
 
 
+# MinHash, affine32 scheme, written out here rather than imported: datasketch's package
+# import pulls in SciPy (about 57 MB and half a second per worker) for the 15 lines below.
+# The values are bit-for-bit those of `datasketch.MinHash(num_perm=128, seed=1,
+# scheme="affine32")` fed the UTF-8 shingles (tests/moderation/test_minhash.py compares
+# them), so signatures stored before and after agree.
+_U32 = np.uint32
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    # Drawing the permutations is the slow part of a MinHash; they depend only on the seed.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    """The affine permutations h -> a*h + b (mod 2**32), a odd, drawn from the fixed seed
+    in datasketch's order. Drawing them is the slow part; they depend only on the seed."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=_U32) * _U32(2) + _U32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=_U32)
+    return a, b
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: a bijection that spreads the input hashes before
+    the affine step (array arithmetic wraps modulo 2**32, as intended)."""
+    hv = hv ^ (hv >> _U32(16))
+    hv = hv * _U32(0x85EBCA6B)
+    hv = hv ^ (hv >> _U32(13))
+    hv = hv * _U32(0xC2B2AE35)
+    return hv ^ (hv >> _U32(16))
+
+
+def _minhash(values: list[bytes]) -> np.ndarray:
+    """The NUM_PERM minimum permuted hashes of a non-empty set of byte strings."""
+    hashed = np.array(
+        [struct.unpack("<I", hashlib.sha1(v).digest()[:4])[0] for v in values],  # noqa: S324
+        dtype=_U32,
+    ).reshape(-1, 1)
+    a, b = _permutations()
+    return (_fmix32(hashed) * a + b).min(axis=0)
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -100,9 +131,8 @@ def signature(text: str) -> np.ndarray | None:
     normalised = normalise(text)
     if len(normalised) < MIN_CHARS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles(normalised))])
-    return np.asarray(minhash.hashvalues, dtype="<u4")
+    values = _minhash([s.encode("utf-8") for s in sorted(shingles(normalised))])
+    return np.asarray(values, dtype="<u4")
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
