@@ -325,6 +325,7 @@ def main() -> None:
         over = weight.over_budget(html_budget=budgeted)
         if weight.status != 200:
             over.append(f"status {weight.status}")
+        r["over"] = over
         failed += bool(over)
         verdict = "pass" if budgeted else "pass (HTML not budgeted)"
         if over:
