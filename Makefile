@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 bench-b2 bench-b3 clean
+.PHONY: run test test-fast lint format install install-dev browser translations setup-db bench bench-b1 bench-b2 bench-b3 bench-b4 bench-b5 bench-growth clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,16 @@ translations: install-dev
 		--ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d translations --statistics
 
+# All of B1-B5 (docs/performance.md) on a fresh SQLite and on a scratch PostgreSQL database
+# (consult_bench_<SCALE>, dropped and created on the BENCH_PG server; BENCH_PG= for SQLite
+# only), then a summary of every figure beside its reference. SCALE=small (under 5 minutes)
+# or SCALE=full.
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432
 bench: install
+	$(BIN)/python -m bench.all --scale $(SCALE) --pg "$(BENCH_PG)"
+
+# The older growth benchmark: section page and survey results at 1x and 10x data.
+bench-growth: install
 	$(BIN)/python -m bench.run
 
 # B1 (docs/performance.md): the busiest section under gunicorn beside a bare Flask app, on a
@@ -81,6 +90,17 @@ bench-b2: install
 B3_SCALE ?= full
 bench-b3: install
 	$(BIN)/python -m bench.b3_exports --scale $(B3_SCALE) $(if $(B3_DB),--database-url $(B3_DB))
+
+# B4 (docs/performance.md): 32 participants writing through the forms for B4_DURATION s,
+# beside the same rows inserted directly; rows counted after. B4_DB=<database URL> to reuse.
+B4_DURATION ?= 10
+bench-b4: install
+	$(BIN)/python -m bench.b4_writes --scale $(SCALE) --duration $(B4_DURATION) \
+		$(if $(B4_DB),--database-url $(B4_DB))
+
+# B5 (docs/performance.md): HTML, CSS, JS and font bytes of every page type against DESIGN §4.
+bench-b5: install
+	$(BIN)/python -m bench.b5_page_weight --scale $(SCALE) $(if $(B5_DB),--database-url $(B5_DB))
 
 clean:
 	rm -rf $(VENV) node_modules instance/*.db

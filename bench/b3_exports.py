@@ -174,6 +174,17 @@ def main() -> None:
     parser.add_argument("--kinds", default="comments,responses")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--small", type=int, default=10_000, help="rows of the smaller size")
+    parser.add_argument(
+        "--sizes",
+        choices=("both", "all"),
+        default="both",
+        help="both: the date window and every row; all: every row only (make bench, small)",
+    )
+    parser.add_argument(
+        "--untraced",
+        action="store_true",
+        help="skip the tracemalloc run (maxrss only): half the processes, for make bench",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--one", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
     parser.add_argument("--from", dest="date_from", help=argparse.SUPPRESS)
@@ -199,10 +210,14 @@ def main() -> None:
     results = []
     for kind in args.kinds.split(","):
         date_from, _to, _n = _window(url, kind, args.small)
-        for size_from in (date_from, None):
+        for size_from in (date_from, None) if args.sizes == "both" else (None,):
             for fmt in ["sql", *args.formats.split(",")]:
                 timed = _subprocess(url, kind, fmt, size_from, traced=False)
-                traced = _subprocess(url, kind, fmt, size_from, traced=True)
+                traced = (
+                    {"tracemalloc_peak": float("nan")}
+                    if args.untraced
+                    else _subprocess(url, kind, fmt, size_from, traced=True)
+                )
                 row = {
                     "kind": kind,
                     "format": fmt if fmt != "sql" else "SELECT (reference)",
