@@ -133,6 +133,5 @@ def test_restore_refuses_a_missing_file(backend_app, tmp_path):
 
 def test_an_in_memory_database_cannot_be_backed_up(tmp_path):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    with app.app_context():
-        with pytest.raises(backup.BackupError, match="in-memory"):
-            backup.backup(Path(tmp_path / "x.backup"))
+    with app.app_context(), pytest.raises(backup.BackupError, match="in-memory"):
+        backup.backup(Path(tmp_path / "x.backup"))

@@ -95,9 +95,12 @@ def test_the_report_page_reads_the_replica(routed, login_as):
     client = routed.test_client()
     user = make_user(role="admin", email="desk@example.org")
     db.session.commit()
-    assert client.post(
-        "/auth/login", data={"email": user.email, "password": "correct horse battery"}
-    ).status_code == 302  # signing in reads and writes the primary (the replica lacks her)
+    assert (
+        client.post(
+            "/auth/login", data={"email": user.email, "password": "correct horse battery"}
+        ).status_code
+        == 302
+    )  # signing in reads and writes the primary (the replica lacks her)
     html = client.get("/policies/nsp-2022-2026/report").get_data(as_text=True)
     assert "<dt>Comments</dt><dd>1</dd>" in html  # the primary has 2
 
