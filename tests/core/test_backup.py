@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select, update
@@ -135,3 +136,21 @@ def test_an_in_memory_database_cannot_be_backed_up(tmp_path):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.app_context(), pytest.raises(backup.BackupError, match="in-memory"):
         backup.backup(Path(tmp_path / "x.backup"))
+
+
+def test_restore_refuses_a_postgresql_database_newer_than_the_backup(backend_app, tmp_path):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("only pg_restore --clean leaves tables behind; SQLite's replaces the file")
+    runner = backend_app.test_cli_runner()
+    path = tmp_path / "older.backup"
+    assert runner.invoke(args=["consult", "backup", str(path)]).exit_code == 0
+    db.session.execute(sa.text("CREATE TABLE newer_feature (x integer)"))
+    db.session.commit()
+    try:
+        result = runner.invoke(args=["consult", "restore", str(path), "--yes"])
+        assert result.exit_code == 1
+        assert "newer_feature" in result.output and "empty database" in result.output
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.text("DROP TABLE newer_feature"))
+        db.session.commit()
