@@ -145,6 +145,10 @@ class Config:
         "form-action 'self'; frame-ancestors 'none'"
     )
     HSTS = False
+    # Static files (consult/core/static_files.py): links carry a hash of the content and are
+    # cached for a year; the plain names, for links from elsewhere, this many seconds.
+    STATIC_HASHED_URLS = _env_bool("STATIC_HASHED_URLS", True)
+    STATIC_MAX_AGE = int(os.environ.get("STATIC_MAX_AGE", 300))
 
     # Distinct readers' reports that hide a published comment pending review (0: never).
     MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
