@@ -68,6 +68,7 @@ class Manifest:
         self.folder = folder
         self.refresh = refresh
         self.entries: dict[str, _Entry] = {}
+        self._version: str | None = None
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
@@ -86,6 +87,7 @@ class Manifest:
                 return None
             if stamp != entry.stamp:
                 entry.digest, entry.stamp = file_hash(path), stamp
+                self._version = None
         return entry.digest
 
     def url_name(self, filename: str) -> str:
@@ -106,8 +108,13 @@ class Manifest:
 
     def version(self) -> str:
         """One digest of every name and hash: changes when any static file does."""
-        joined = "\n".join(f"{name} {e.digest}" for name, e in sorted(self.entries.items()))
-        return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+        if self.refresh:
+            for name in self.entries:
+                self.digest(name)  # notice an edited file (debug mode only)
+        if self._version is None:
+            joined = "\n".join(f"{name} {e.digest}" for name, e in sorted(self.entries.items()))
+            self._version = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+        return self._version
 
 
 def manifest() -> Manifest:

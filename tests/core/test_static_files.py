@@ -110,3 +110,41 @@ def test_hashing_can_be_switched_off():
         from flask import url_for
 
         assert url_for("static", filename="css/app.css") == "/static/css/app.css"
+
+
+def test_a_deploy_that_changes_a_stylesheet_is_not_hidden_by_the_page_cache(
+    make_app, tmp_path: Path
+):
+    """A cached anonymous page links the stylesheet by its old name: after the file changes
+    the page is rendered afresh with the new name (the old one is gone: 404)."""
+    import shutil
+
+    from consult.core.static_files import MANIFEST
+    from consult.extensions import db
+    from tests.conftest import NSP_FILE, FreshContextClient
+
+    folder = tmp_path / "static"
+    shutil.copytree(ROOT / "static", folder)
+    app = make_app(CACHE_TYPE="SimpleCache")
+    app.static_folder = str(folder)
+    # What a restart after the deploy does, without the restart: debug-mode refresh.
+    app.extensions[MANIFEST] = Manifest(folder, refresh=True)
+    with app.app_context():
+        from consult.policy.loader import read_policy_file
+        from consult.policy.services import load_policy
+
+        load_policy(read_policy_file(NSP_FILE))
+        db.session.commit()
+    app.test_client_class = FreshContextClient
+    client = app.test_client()
+    page = "/policies/nsp-2022-2026/sections/defence"
+    first = client.get(page)
+    old_href = _stylesheet(first.get_data(as_text=True))
+    assert client.get(page).headers["ETag"] == first.headers["ETag"]  # from the cache
+
+    (folder / "css" / "app.css").write_bytes(CSS + b"\n/* release 2 */\n")
+    second = client.get(page)
+    new_href = _stylesheet(second.get_data(as_text=True))
+    assert new_href != old_href and second.headers["ETag"] != first.headers["ETag"]
+    assert _fetch(client, new_href).get_data().endswith(b"/* release 2 */\n")
+    assert _fetch(client, old_href).status_code == 404
