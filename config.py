@@ -30,8 +30,8 @@ def _env_terms(name: str) -> list[str]:
     return [term.strip() for term in value.replace("\n", ",").split(",") if term.strip()]
 
 
-def _database_url(default: str) -> str:
-    url = os.environ.get("DATABASE_URL", default)
+def _database_url(default: str, name: str = "DATABASE_URL") -> str:
+    url = os.environ.get(name, default)
     # Accept the common short forms and pin the driver we ship (psycopg 3).
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -43,6 +43,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A read replica (PostgreSQL streaming replica) for the report and export reads; unset,
+    # they run on the primary like everything else (consult/core/database.py).
+    DATABASE_REPLICA_URL = _database_url("", "DATABASE_REPLICA_URL") or None
     # Per database (consult/core/database.py): PostgreSQL's pool per process (gunicorn's
     # sync workers use one connection each; the overflow covers CLI jobs and threads), and
     # SQLite in WAL mode with a busy timeout so writers queue instead of failing.
@@ -145,6 +148,10 @@ class Config:
         "form-action 'self'; frame-ancestors 'none'"
     )
     HSTS = False
+    # Static files (consult/core/static_files.py): links carry a hash of the content and are
+    # cached for a year; the plain names, for links from elsewhere, this many seconds.
+    STATIC_HASHED_URLS = _env_bool("STATIC_HASHED_URLS", True)
+    STATIC_MAX_AGE = int(os.environ.get("STATIC_MAX_AGE", 300))
 
     # Distinct readers' reports that hide a published comment pending review (0: never).
     MODERATION_FLAG_THRESHOLD = int(os.environ.get("MODERATION_FLAG_THRESHOLD", 3))
@@ -174,6 +181,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    DATABASE_REPLICA_URL = None  # tests of the replica set it explicitly
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # tests of the limits switch them on explicitly
     MAIL_BACKEND = "outbox"

@@ -85,6 +85,10 @@ def _gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            # Not the production gunicorn.conf.py of the repository root (threads, access
+            # log, worker recycling): B1 measures two plain sync workers on both sides.
+            "--config",
+            "python:bench",
             "--workers",
             "2",
             "--worker-class",

@@ -28,9 +28,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable) outside development.")
-    from consult.core import deployment
+    from consult.core import deployment, static_files
 
     deployment.init_app(app)
+    static_files.init_app(app)
 
     # Smaller pages for slow connections: drop the whitespace around template tags.
     app.jinja_env.trim_blocks = True

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from consult.core import audit
+from consult.core import audit, backup
+from consult.core.transaction import cli_transaction
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +27,53 @@ def init_app(app: Flask) -> None:
     invitations_cli.register(group)
     datagen.register(group)
     reports_cli.register(group)
+
+    @group.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace PATH if it exists.")
+    def backup_command(path: Path, yes: bool) -> None:
+        """Write a consistent copy of the whole database to PATH, while the site runs."""
+        try:
+            result = backup.backup(path, overwrite=yes)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(
+            f"Backed up {backup.describe(backup.database_url())} to {result.path}"
+            f" ({result.size} bytes, sha256 {result.sha256}, revision {result.revision})."
+        )
+
+    @group.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Yes, replace every row of the database.")
+    def restore_command(path: Path, yes: bool) -> None:
+        """Replace the whole database with the backup in PATH (stop the app servers first)."""
+        target = backup.describe(backup.database_url())
+        try:
+            backup.check_backup(path)
+            if not yes:
+                raise click.ClickException(
+                    f"This replaces every row of {target} with {path}. Stop the app servers,"
+                    " then run again with --yes."
+                )
+            with cli_transaction():
+                result = backup.restore(path)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Restored {target} from {path}.")
+        if result.revision == result.head:
+            click.echo(f"Schema revision {result.revision}: current.")
+        else:
+            click.echo(
+                f"Schema revision {result.revision}; this code's head is {result.head}:"
+                " run `flask db upgrade` before starting the app servers."
+            )
+        if result.audit.ok:
+            click.echo(f"Audit log intact: {result.audit.checked} entries verified.")
+        else:
+            click.echo(
+                f"Audit entry {result.audit.first_bad_id} does not verify: {result.audit.reason}."
+            )
+            raise SystemExit(1)
 
     @group.command("verify-audit")
     def verify_audit() -> None:

@@ -7,6 +7,7 @@ from flask import current_app, g, jsonify, request, url_for
 from consult.api.auth import bearer_user, token_required
 from consult.api.blueprint import bp
 from consult.api.requests import json_body
+from consult.core.database import replica_session
 from consult.core.transaction import write
 from consult.errors import AuthenticationRequired, PermissionDenied, ValidationError
 from consult.policy.queries import get_policy
@@ -30,14 +31,14 @@ def report(policy: str):
     p = get_policy(policy, include_drafts=permissions.can_open_draft(user))
     if permissions.sees_live_report(user):
         filters = read_filters(p)
-        return jsonify(
-            queries.report_for(
+        with replica_session():
+            data = queries.report_for(
                 p,
                 filters,
                 exact=permissions.sees_exact_numbers(user),
                 minimum=current_app.config["REPORT_MIN_CELL"],
             )
-        )
+        return jsonify(data)
     latest = publication.latest_snapshot(p)
     refusal = permissions.report_refusal(user, p, latest is not None)
     if refusal or latest is None:

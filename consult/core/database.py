@@ -6,23 +6,35 @@ second writer wait its turn instead of failing with "database is locked" (B4 in
 docs/performance.md). PostgreSQL gets a bounded pool per process, so N workers open at
 most N x (size + overflow) connections, a checkout that cannot be served fails after a
 timeout instead of hanging, and a connection the server dropped is replaced (pre-ping).
+
+A read replica (`DATABASE_REPLICA_URL`) gets its own engine, read-only at the connection,
+and `replica_session()` points `db.session` at it for the length of a block: the report
+and export reads run there, everything else (and every write) stays on the primary.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+REPLICA = "consult.replica_engine"
 
 
-def engine_options(app: Flask) -> dict[str, Any]:
-    """SQLALCHEMY_ENGINE_OPTIONS for the configured database URL."""
+def engine_options(app: Flask, uri: str | None = None) -> dict[str, Any]:
+    """SQLALCHEMY_ENGINE_OPTIONS for the configured database URL (or `uri`, the replica's)."""
     config = app.config
-    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # The replica starts from our defaults only: the primary's options may be another
+    # dialect's (a SQLite busy timeout means nothing to psycopg).
+    options = dict((config.get("SQLALCHEMY_ENGINE_OPTIONS") if uri is None else None) or {})
     options.setdefault("pool_pre_ping", True)
-    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    uri = str(uri or config.get("SQLALCHEMY_DATABASE_URI") or "")
     if uri.startswith("postgresql"):
         options.setdefault("pool_size", int(config["DB_POOL_SIZE"]))
         options.setdefault("max_overflow", int(config["DB_MAX_OVERFLOW"]))
@@ -37,7 +49,14 @@ def engine_options(app: Flask) -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Put every new SQLite connection in WAL mode (when configured); call after db.init_app."""
+    """Put every new SQLite connection in WAL mode (when configured) and create the replica's
+    engine (when configured); call after db.init_app."""
+    replica_url = app.config.get("DATABASE_REPLICA_URL")
+    if replica_url:
+        # Created here, connected on first use: building the app opens no connection.
+        replica = sa.create_engine(replica_url, **engine_options(app, replica_url))
+        event.listen(replica, "connect", _read_only)
+        app.extensions[REPLICA] = replica
     if not app.config.get("SQLITE_WAL"):
         return
     from consult.extensions import db
@@ -46,6 +65,78 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _wal):
             event.listen(engine, "connect", _wal)
+
+
+def dispose_engines(app: Flask) -> None:
+    """Drop the connections this process inherited, without closing them for the parent.
+
+    For gunicorn's `post_fork` with `preload_app`: a pooled connection opened before the
+    fork is one socket shared by two processes, and two processes talking over one socket
+    corrupt each other's results. `close=False` leaves the parent's connections alone and
+    gives the child an empty pool (SQLAlchemy's "Using Connection Pools with Multiprocessing").
+    """
+    from consult.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
+    replica = app.extensions.get(REPLICA)
+    if replica is not None:
+        replica.dispose(close=False)
+
+
+@contextmanager
+def replica_session() -> Iterator[Session]:
+    """Run the block's reads on the read replica when one is configured, else the primary.
+
+    Inside the block `db.session` (and so every `queries` function, whichever domain it
+    belongs to) is a plain Session bound to the replica's engine; on the way out the
+    request's own session is put back, so the edge's commit after the block lands on the
+    primary. Objects loaded inside are detached after it: return numbers, dicts and files
+    from the block, not models to lazy-load from. Writes are refused twice, by this session
+    (nothing may be flushed) and by the connection (read-only), so a write that slipped into
+    a read path fails loudly instead of landing on a server that is not the primary.
+    """
+    from consult.extensions import db
+
+    engine = current_app.extensions.get(REPLICA)
+    if engine is None:
+        yield db.session()
+        return
+    registry = db.session.registry
+    outer = registry() if registry.has() else None
+    replica = Session(bind=engine, autoflush=False)
+    event.listen(replica, "before_flush", _refuse_writes)
+    registry.set(replica)
+    try:
+        yield replica
+    finally:
+        replica.close()
+        if outer is None:
+            registry.clear()
+        else:
+            registry.set(outer)
+
+
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("A write inside replica_session(): writes go to the primary only.")
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    """Make every replica connection read-only, whatever the server would allow."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+        return
+    # PostgreSQL: a session setting, outside any transaction (psycopg would open one).
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    cursor.close()
+    dbapi_connection.autocommit = autocommit
 
 
 def _wal(dbapi_connection: Any, _record: Any) -> None:

@@ -6,7 +6,9 @@ their page is rendered once per version of the section and then served from the 
 everything the bytes depend on: the section's version (`policy.versions`, bumped in the
 transaction of every write the page shows, so the first view after a write renders
 afresh), the language, whether the consultation takes feedback today (it flips at
-midnight without a write), and the path with its query string. The same key is the ETag,
+midnight without a write), the version of the static files (the page links them by
+content-hashed names, so a page cached before a deploy must not outlive it), and the path
+with its query string. The same key is the ETag,
 so a browser or a proxy in front revalidates with one small query and gets a 304.
 
 Never cached: signed-in readers (their page has their own forms and CSRF tokens), anyone
@@ -24,6 +26,7 @@ from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
 from consult.core.i18n import current_language
+from consult.core.static_files import assets_version
 from consult.extensions import cache
 from consult.policy.queries import PUBLIC_STATUSES, is_accepting_feedback
 from consult.policy.versions import section_state
@@ -54,6 +57,7 @@ def _anonymous_key(policy_slug: str, section_slug: str) -> tuple[str, object] | 
             str(state.version),
             current_language(),
             "1" if accepting else "0",
+            assets_version(),  # a deploy that changes a stylesheet links its new name
             request.path,
             request.query_string.decode("latin-1"),
         )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from consult.core.database import replica_session
 from consult.core.transaction import cli_transaction
 from consult.policy.queries import get_policy
 from consult.reports import exports
@@ -68,7 +69,8 @@ def register(group: click.Group) -> None:
             options = exports.ExportOptions(
                 policy, parse_filters(policy, args), role="admin", personal_data=emails
             )
-            export = exports.build_export(kind, fmt, options)
+            with replica_session():
+                export = exports.build_export(kind, fmt, options)
             exports.record_export(export, options, actor_id=None, via="cli")
         with export.file:
             if out is None:

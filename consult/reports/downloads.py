@@ -14,6 +14,7 @@ from typing import IO
 from flask import Response
 from flask_babel import gettext as _
 
+from consult.core.database import replica_session
 from consult.core.transaction import transaction
 from consult.errors import ValidationError
 from consult.reports import exports
@@ -33,8 +34,10 @@ def personal_data_arg(raw: str | None) -> bool:
 def export_response(
     kind: str, fmt: str, options: exports.ExportOptions, *, actor_id: int | None, via: str
 ) -> Response:
-    """Build the export, put it on the record, then send it as an attachment."""
-    export = exports.build_export(kind, fmt, options)
+    """Build the export (on the read replica when there is one), put it on the record (on
+    the primary), then send it as an attachment."""
+    with replica_session():
+        export = exports.build_export(kind, fmt, options)
     try:
         with transaction():  # on the record before a byte leaves
             exports.record_export(export, options, actor_id=actor_id, via=via)

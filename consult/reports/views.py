@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core.database import replica_session
 from consult.core.i18n import localized
 from consult.core.transaction import form_transaction
 from consult.core.vocab import (
@@ -199,7 +200,9 @@ def _live_page(policy: Any, publish_form: PublishForm | None = None, status: int
     filters = read_filters(policy)
     minimum = current_app.config["REPORT_MIN_CELL"]
     exact = permissions.sees_exact_numbers(current_user)
-    data = queries.report_for(policy, filters, exact=exact, minimum=minimum)
+    with replica_session():  # the heavy reads, on the replica when there is one
+        data = queries.report_for(policy, filters, exact=exact, minimum=minimum)
+        hearings = queries.hearing_choices(policy)
     can_publish = permissions.can_publish_report(current_user, policy)
     return _render(
         policy,
@@ -209,7 +212,7 @@ def _live_page(policy: Any, publish_form: PublishForm | None = None, status: int
         snapshot=None,
         filters=filters,
         exact=exact,
-        hearings=queries.hearing_choices(policy),
+        hearings=hearings,
         publish_form=(publish_form or PublishForm()) if can_publish else None,
     ), status
 
