@@ -50,7 +50,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         reports,
         surveys,
     )
-    from consult.core import i18n, perms, security
+    from consult.core import holes, i18n, perms, security
     from consult.policy import versions
 
     versions.init_app()
@@ -65,6 +65,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     i18n.init_app(app)
     security.init_app(app)
     perms.init_app(app)
+    holes.init_app(app)
     cli.init_app(app)
     return app
 

@@ -66,3 +66,22 @@ def can_manage_users(user: Viewer | None) -> bool:
 def can_manage_account(user: Viewer | None, account: object) -> bool:
     """Change an account's own settings: only its holder, signed in."""
     return is_signed_in(user) and getattr(user, "id", None) == getattr(account, "id", object())
+
+
+def viewer_class(user: Viewer | None) -> str:
+    """What a page shared by many readers may depend on about its reader, and nothing more.
+
+    Every predicate that shapes shared markup reads only these (has_role, may_contribute,
+    is_banned), never who the reader is; what depends on who (own comments, own
+    endorsements, the CSRF token) is a hole (`core.holes`). So readers of one class may
+    share a rendered page, and a moderator never gets a citizen's page or the reverse.
+    """
+    if not is_signed_in(user):
+        return "anonymous"
+    return ":".join(
+        (
+            str(getattr(user, "role", "")),
+            "banned" if getattr(user, "is_banned", False) else "",
+            "confirmed" if getattr(user, "is_confirmed", False) else "",
+        )
+    )

@@ -48,19 +48,31 @@ def is_author(user: Viewer | None, comment: Comment) -> bool:
     return is_signed_in(user) and getattr(user, "participant_id", None) == comment.participant_id
 
 
-def can_edit(user: Viewer | None, comment: Comment, policy: Policy) -> bool:
-    """The author may edit while the consultation is open and the comment is visible."""
+def can_edit_own(user: Viewer | None, comment: Comment, policy: Policy) -> bool:
+    """What `can_edit` asks besides authorship: not suspended, the comment visible, the
+    consultation open. The shared section page (`core.holes`) asks it for every comment
+    and shows the link only on the reader's own ones."""
     return (
-        is_author(user, comment)
+        is_signed_in(user)
         and not getattr(user, "is_banned", False)
         and comment.status in ("published", "pending")
         and is_accepting_feedback(policy)
     )
 
 
+def can_edit(user: Viewer | None, comment: Comment, policy: Policy) -> bool:
+    """The author may edit while the consultation is open and the comment is visible."""
+    return is_author(user, comment) and can_edit_own(user, comment, policy)
+
+
+def can_withdraw_own(comment: Comment) -> bool:
+    """What `can_withdraw` asks besides authorship: a published or pending comment."""
+    return comment.status in ("published", "pending")
+
+
 def can_withdraw(user: Viewer | None, comment: Comment) -> bool:
     """The author may withdraw a published or pending comment (even after closing)."""
-    return is_author(user, comment) and comment.status in ("published", "pending")
+    return is_author(user, comment) and can_withdraw_own(comment)
 
 
 def react_refusal(user: Viewer | None, comment: Comment) -> str | None:
@@ -78,3 +90,10 @@ def react_refusal(user: Viewer | None, comment: Comment) -> str | None:
 def can_react(user: Viewer | None, comment: Comment) -> bool:
     """Endorse or flag: someone else's published comment, by a contributor in good standing."""
     return react_refusal(user, comment) is None
+
+
+def can_react_to_others(user: Viewer | None, comment: Comment) -> bool:
+    """What `can_react` asks besides "not one's own": a contributor in good standing and
+    a published comment. The shared section page asks it for every comment and shows the
+    buttons only on other people's (the author's own comment is a hole, `core.holes`)."""
+    return may_contribute(user) and comment.status == "published"

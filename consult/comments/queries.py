@@ -96,6 +96,7 @@ def get_thread(
     page: int = 1,
     per_page: int = 20,
     published_only: bool = False,
+    with_endorsements: bool = True,
 ) -> Thread:
     """A page of top-level comments with all their replies, in a fixed number of queries.
 
@@ -149,7 +150,7 @@ def get_thread(
     result.items = _build_trees(roots, replies)
 
     my: dict[int, str] = {}
-    if viewer_participant_id is not None and (roots or replies):
+    if with_endorsements and viewer_participant_id is not None and (roots or replies):
         ids = [c.id for c in roots] + [c.id for c in replies]
         my = dict(
             db.session.execute(
@@ -160,6 +161,42 @@ def get_thread(
             ).all()
         )
     return Thread(page=result, sort=sort, objective=objective_key, my_endorsements=my)
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """What of a shared thread page is this reader's own: read per request, in one query."""
+
+    endorsements: dict[int, str]  # comment id -> 'agree' or 'disagree'
+    own: frozenset[int]  # ids of the page's comments the reader wrote
+    has_pending: bool  # a comment of theirs awaits moderation somewhere in the section
+
+
+def get_reader_state(participant_id: int, section_id: int, comment_ids: list[int]) -> ReaderState:
+    """The reader's endorsements and own comments among `comment_ids`, and whether they
+    have a pending comment in the section (which only they see, so their page is their
+    own): one statement, two index lookups (`uq_endorsements_…`, `ix_comments_participant_…`).
+    """
+    ids = comment_ids or [-1]
+    endorsed = select(literal("e"), Endorsement.comment_id, Endorsement.value).where(
+        Endorsement.participant_id == participant_id, Endorsement.comment_id.in_(ids)
+    )
+    written = select(literal("c"), Comment.id, Comment.status).where(
+        Comment.participant_id == participant_id,
+        or_(
+            Comment.id.in_(ids), and_(Comment.section_id == section_id, Comment.status == "pending")
+        ),
+    )
+    endorsements: dict[int, str] = {}
+    own: set[int] = set()
+    pending = False
+    for kind, comment_id, value in db.session.execute(endorsed.union_all(written)):
+        if kind == "e":
+            endorsements[comment_id] = value
+        else:
+            own.add(comment_id)
+            pending = pending or value == "pending"
+    return ReaderState(endorsements, frozenset(own), pending)
 
 
 def _count_top_level(

@@ -9,6 +9,9 @@ Two kinds, both keyed by name and kept in registration order:
 - **section panels**: parts of the section page (the survey link, the comment thread).
   Each returns the template to include and the context it needs, or None to show nothing.
 - **overview context**: what the policy overview shows per section (comment counts).
+- **personal parts**: the holes a domain leaves in the shared section page
+  (`core.holes`) and how to fill them for this reader (`comments`: own comments and
+  endorsements), so the rendered page can be cached for every reader of one kind.
 - **input stream**: which stream (`open` or `invited`) a participant's new comment or
   survey response on a policy is in (`invitations` registers it; `comments` and
   `surveys` both ask, so the rule is written once).
@@ -85,6 +88,38 @@ def section_panels(page: SectionPage, overrides: dict[str, dict[str, Any]]) -> l
         if panel is not None:
             panels.append(panel)
     return panels
+
+
+@dataclass
+class PersonalParts:
+    """How to fill one domain's holes in a shared section page for the current reader."""
+
+    holes: dict[str, Callable[[str], str]] = field(default_factory=dict)
+    choices: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+    # False: this reader's page differs beyond the holes (their own comment awaiting
+    # moderation is in the thread), so it is rendered for them and never shared.
+    shareable: bool = True
+
+
+# provider(shared html, section id) -> the fillers for the current reader
+PersonalProvider = Callable[[str, int], PersonalParts]
+_PERSONAL: dict[str, PersonalProvider] = {}
+
+
+def register_personal_parts(name: str, provider: PersonalProvider) -> None:
+    """Fill this domain's holes in the shared section page, per reader."""
+    _PERSONAL[name] = provider
+
+
+def personal_parts(html: str, section_id: int) -> PersonalParts:
+    """Every registered domain's fillers for this reader, merged."""
+    merged = PersonalParts()
+    for provider in _PERSONAL.values():
+        parts = provider(html, section_id)
+        merged.holes.update(parts.holes)
+        merged.choices.update(parts.choices)
+        merged.shareable = merged.shareable and parts.shareable
+    return merged
 
 
 def register_overview_context(name: str, provider: OverviewProvider) -> None:

@@ -218,7 +218,9 @@ def test_section_page_query_count_does_not_grow_with_comments(client, nsp, login
         db.session.commit()
     large, size = measure()
     assert large == small, f"{small} queries with 10 comments, {large} with 200"
-    assert large <= 12
+    # A full render (the test config has no cache); signed in it also reads the section's
+    # version (the shared page's key) and the reader's own state for the holes.
+    assert large <= 13
     assert size < 150_000  # 20 threads of 5 comments on the page
 
 

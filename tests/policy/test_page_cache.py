@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from consult.comments import services
+from consult.comments.models import Comment
 from consult.extensions import db
 from consult.moderation.services import Selection, act_on_comments
 from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, section_of
@@ -221,3 +223,190 @@ def test_the_cached_page_follows_its_arguments(client, nsp):
     assert "Numbered 24" in first and "Numbered 24" not in second and "Numbered 00" in second
     assert _assert_from_cache(client, SECTION + "?page=2") == second
     assert _assert_from_cache(client) == first
+
+
+# --- signed-in readers: one shared page per kind of reader, with holes ------------------
+
+
+def _signed_in(app, user):
+    """A fresh browser signed in as `user` through the real login form."""
+    db.session.commit()
+    browser = app.test_client()
+    login_page = browser.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
+    data = {"email": user.email, "password": DEFAULT_PASSWORD}
+    if token:
+        data["csrf_token"] = token.group(1)
+    assert browser.post("/auth/login", data=data).status_code == 302
+    return browser
+
+
+def _footer(html: str, comment_id: int) -> str:
+    """The actions under one comment."""
+    start = html.index(f'id="comment-{comment_id}"')
+    start = html.index('<footer class="comment-actions">', start)
+    return html[start : html.index("</footer>", start)]
+
+
+def _assert_shared(browser, path: str = SECTION) -> str:
+    """A signed-in view answered from the shared page: the version, the account and the
+    reader's own state, and no thread or policy query."""
+    html, statements, response = _view(browser, path)
+    assert len(statements) == 3, statements
+    assert sorted(
+        next(t for t in ("section_versions", "endorsements", "FROM users") if t in s)
+        for s in statements
+    ) == ["FROM users", "endorsements", "section_versions"]
+    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+    return html
+
+
+def test_signed_in_readers_share_a_page_but_see_only_their_own_parts(app, client, nsp):
+    section = section_of()
+    alice, bob, carol = make_user(), make_user(), make_user()
+    hers = make_comment(alice, section, "Alice wrote this")
+    his = make_comment(bob, section, "Bob wrote this")
+    carols = make_comment(carol, section, "Carol wrote this")
+    services.endorse_comment(alice, his, "agree")
+    services.endorse_comment(bob, carols, "disagree")
+    db.session.commit()
+    as_alice, as_bob = _signed_in(app, alice), _signed_in(app, bob)
+
+    html, statements, _response = _view(as_alice)
+    assert len(statements) > 5  # the first signed-in view renders the shared page
+    for page in (html, _assert_shared(as_alice)):
+        mine = _footer(page, hers.id)
+        assert f'href="/comments/{hers.id}/edit"' in mine
+        assert f'href="/comments/{hers.id}/withdraw"' in mine
+        assert "<form" not in mine and f"/comments/{hers.id}/flag" not in mine
+        agreed = _footer(page, his.id)
+        assert 'value="withdraw" aria-pressed="true"' in agreed  # Alice's agree, shown
+        assert 'value="disagree" aria-pressed="false"' in agreed
+        assert "/edit" not in agreed and f"/comments/{his.id}/flag" in agreed
+        assert 'aria-pressed="true"' not in _footer(page, carols.id)
+
+    # Bob gets the same shared page, filled with his own parts and none of Alice's.
+    page = _assert_shared(as_bob)
+    assert "/edit" not in _footer(page, hers.id) and "<form" in _footer(page, hers.id)
+    assert 'aria-pressed="true"' not in _footer(page, hers.id) + _footer(page, his.id)
+    assert f'href="/comments/{his.id}/edit"' in _footer(page, his.id)
+    assert 'value="withdraw" aria-pressed="true"' in _footer(page, carols.id).split("</button>")[1]
+    assert "Alice wrote this" in page and "<!--h" not in page  # no marker is ever sent
+
+
+def test_a_moderator_never_shares_a_citizens_page(app, client, nsp, moderator):
+    comment = make_comment(body="Look at this")
+    db.session.commit()
+    citizen = _signed_in(app, make_user())
+    _view(citizen)
+    citizen_html = _assert_shared(citizen)
+    assert "Moderate" not in citizen_html
+    as_moderator = _signed_in(app, moderator)
+    html, statements, _response = _view(as_moderator)
+    assert len(statements) > 5  # not the citizens' page: rendered for moderators
+    assert f'href="/moderation/comments/{comment.id}"' in html
+    assert "Moderate" in _assert_shared(as_moderator)
+    assert "Moderate" not in _assert_shared(citizen)
+    # Nor does a signed-in kind ever get the anonymous page, or the reverse.
+    anonymous = app.test_client()
+    assert "Log out" not in _view(anonymous)[0] and "Moderate" not in _assert_from_cache(anonymous)
+
+
+def test_a_reader_with_a_comment_awaiting_moderation_gets_their_own_page(app, client, nsp):
+    section = section_of()
+    make_comment(body="Published for all")
+    waiting = make_user()
+    pending = make_comment(waiting, section, "Waiting for a moderator")
+    pending.status = "pending"
+    db.session.commit()
+    other = _signed_in(app, make_user())
+    _view(other)
+    assert "Waiting for a moderator" not in _assert_shared(other)
+    as_author = _signed_in(app, waiting)
+    for _ in range(2):
+        html, statements, _response = _view(as_author)
+        assert "Waiting for a moderator" in html and len(statements) > 5
+        assert f'href="/comments/{pending.id}/edit"' in html
+    assert "Waiting for a moderator" not in _assert_shared(other)
+
+
+def test_every_write_appears_at_once_for_signed_in_readers(app, client, nsp, moderator):
+    """The issue's test for signed-in readers: a new comment, an edit, a hide and a
+    withdrawal each show on the very next view of the shared page."""
+    section = section_of()
+    author = make_user()
+    comment = make_comment(author, section, "The original text")
+    db.session.commit()
+    reader = _signed_in(app, make_user())
+    assert "The original text" in _view(reader)[0]
+    assert "The original text" in _assert_shared(reader)
+
+    new = make_comment(make_user(), section, "A brand new comment")
+    db.session.commit()
+    assert "A brand new comment" in _view(reader)[0]
+
+    services.edit_comment(author, comment, "The edited text")
+    db.session.commit()
+    html = _view(reader)[0]
+    assert "The edited text" in html and "The original text" not in html
+    assert "The edited text" in _assert_shared(reader)
+
+    act_on_comments(moderator, [Selection(new.id)], "hide", "spam")
+    db.session.commit()
+    assert "A brand new comment" not in _view(reader)[0]
+
+    services.withdraw_comment(author, comment)
+    db.session.commit()
+    assert "The edited text" not in _view(reader)[0]
+    assert "The edited text" not in _assert_shared(reader)
+
+
+def test_own_writes_through_the_forms_show_on_the_next_view(app, client, nsp):
+    other = make_comment(body="Someone else's view")
+    db.session.commit()
+    me = make_user()
+    db.session.commit()
+    browser = _signed_in(app, me)
+    _view(browser)
+    _assert_shared(browser)
+    assert browser.post(f"/comments/{other.id}/endorse", data={"value": "agree"}).status_code == 302
+    footer = _footer(_view(browser)[0], other.id)
+    assert 'value="withdraw" aria-pressed="true"' in footer and "1</span>" in footer
+    assert browser.post(SECTION + "/comments", data={"body": "My own words"}).status_code == 302
+    db.session.expire_all()
+    mine = db.session.scalar(select(Comment).where(Comment.body == "My own words"))
+    html = _view(browser)[0]  # with its flash message: rendered for this reader alone
+    assert f'href="/comments/{mine.id}/edit"' in _footer(html, mine.id)
+    _view(browser)  # rendered and shared
+    assert f'href="/comments/{mine.id}/edit"' in _footer(_assert_shared(browser), mine.id)
+
+
+def test_the_csrf_token_in_a_shared_page_is_the_readers_own(app, client, nsp):
+    """With CSRF on, as in production: each reader's page carries their session's token
+    (the endorse form works with it), never the token of whoever rendered the page."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    target = make_comment(body="Endorse me")
+    first, second = make_user(), make_user()
+    db.session.commit()
+    as_first, as_second = _signed_in(app, first), _signed_in(app, second)
+    tokens = {}
+    for name, browser in (("first", as_first), ("second", as_second)):
+        html = _view(browser)[0] if name == "first" else _assert_shared(browser)
+        found = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+        assert len(found) == 1  # the logout, comment and endorse forms: one token
+        tokens[name] = found.pop()
+        with browser.session_transaction() as session:
+            raw = session["csrf_token"]
+        with app.test_request_context():
+            from flask import session as request_session
+            from flask_wtf.csrf import validate_csrf
+
+            request_session["csrf_token"] = raw
+            validate_csrf(tokens[name])  # raises unless it is this session's token
+    assert tokens["first"] != tokens["second"]
+    endorse = f"/comments/{target.id}/endorse"
+    assert as_second.post(endorse, data={"value": "agree"}).status_code == 400
+    wrong = as_second.post(endorse, data={"value": "agree", "csrf_token": tokens["first"]})
+    assert wrong.status_code == 400
+    right = as_second.post(endorse, data={"value": "agree", "csrf_token": tokens["second"]})
+    assert right.status_code == 302
