@@ -275,6 +275,11 @@ def restore(source: Path) -> RestoreResult:
             env,
             "pg_restore",
         )
+        # pg_restore leaves no planner statistics and no visibility map: without them the
+        # first hours plan tables as empty and deep thread pages sort the whole section
+        # (docs/performance.md). VACUUM cannot run inside a transaction.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
     # Cached pages are keyed by section versions, which the restore has turned back: a
     # shared cache would serve pages of a timeline that no longer exists.
     cache.clear()
