@@ -991,14 +991,36 @@ PATHS.update(
         "/hearings": {
             "get": {
                 "summary": "Hearings of public policies, upcoming and open first, then past",
+                "description": (
+                    "Every upcoming and open hearing (soonest first), then one page of closed "
+                    "ones (latest first, 20 a page); a page past the end gives the last."
+                ),
                 "operationId": "listHearings",
+                "parameters": [
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "description": "The page of past hearings.",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                ],
                 "responses": {
                     "200": _json(
                         {
                             "type": "object",
-                            "properties": {"hearings": {"type": "array", "items": _ref("Hearing")}},
+                            "required": ["hearings", "page", "per_page", "past_total"],
+                            "properties": {
+                                "hearings": {"type": "array", "items": _ref("Hearing")},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "past_total": {
+                                    "type": "integer",
+                                    "description": "How many past hearings there are in all.",
+                                },
+                            },
                         }
-                    )
+                    ),
+                    "422": _error_response("page is not a whole number of at least 1"),
                 },
             },
             "post": {
