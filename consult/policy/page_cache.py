@@ -40,7 +40,7 @@ from consult.core.static_files import assets_version
 from consult.extensions import cache
 from consult.policy.hooks import personal_parts
 from consult.policy.queries import PUBLIC_STATUSES, is_accepting_feedback
-from consult.policy.versions import section_state
+from consult.policy.versions import SectionState, section_state
 
 # The section page's own arguments; anything else is rendered, never cached.
 CACHEABLE_ARGS = frozenset({"sort", "objective", "page"})
@@ -57,7 +57,7 @@ def personalise(html: str, section_id: int) -> tuple[str, bool]:
     return holes.fill(html, parts.holes, parts.choices), parts.shareable
 
 
-def _key(policy_slug: str, section_slug: str, viewer: str) -> tuple[str, object] | None:
+def _key(policy_slug: str, section_slug: str, viewer: str) -> tuple[str, SectionState] | None:
     """(key, state) when this request may be answered from the cache, else None."""
     if session.get("_flashes"):
         return None
@@ -129,7 +129,7 @@ def serve_section_page(
         return _private((personalise(html, section_id)[0], status))
     key, state = found
     if viewer != "anonymous":
-        return _serve_shared(key, state.section_id, render)  # type: ignore[attr-defined]
+        return _serve_shared(key, state.section_id, render)
     etag = key.rsplit(":", 1)[1]
     # Only the ETag decides a 304: Last-Modified cannot tell two languages apart.
     if request.if_none_match and request.if_none_match.contains_weak(etag):
