@@ -42,7 +42,7 @@ def _database_url(default: str, name: str = "DATABASE_URL") -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A read replica (PostgreSQL streaming replica) for the report and export reads; unset,
     # they run on the primary like everything else (consult/core/database.py).
     DATABASE_REPLICA_URL = _database_url("", "DATABASE_REPLICA_URL") or None
@@ -53,6 +53,9 @@ class Config:
     DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", 5))
     DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", 10))
     DB_POOL_RECYCLE = int(os.environ.get("DB_POOL_RECYCLE", 1800))
+    # A PostgreSQL connection idle this long is pinged when it leaves the pool; 0 pings at
+    # every checkout (SQLAlchemy's pool_pre_ping: one more round trip per request).
+    DB_PING_AFTER = float(os.environ.get("DB_PING_AFTER", 10))
     SQLITE_WAL = _env_bool("SQLITE_WAL", True)
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 15))
     POLICY_DATA_DIR = os.environ.get("POLICY_DATA_DIR", str(BASE_DIR / "policy_data"))
