@@ -26,6 +26,8 @@ import hmac
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
 
 from flask import Flask, current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -117,9 +119,118 @@ def csrf_token() -> str:
     return mark(CSRF) if is_shared() else generate_csrf()
 
 
+@dataclass(frozen=True, slots=True)
+class _Hole:
+    name: str
+    arg: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    name: str
+    arg: str
+    others: tuple[str | _Hole, ...]  # shown when the choice is false
+    own: tuple[str | _Hole, ...]  # shown when it is true
+
+
+class Page:
+    """Shared HTML split once at its markers, so filling it for a reader is one join.
+
+    A cached page is filled on every view; parsing it once (`parse`) and keeping the
+    result beside the cache entry (`policy.page_cache`) takes the regular expressions off
+    the per-request path.
+    """
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self, parts: tuple[str | _Hole | _Choice, ...], size: int) -> None:
+        self.parts = parts
+        self.size = size  # characters of the shared HTML: what keeping it costs
+
+    def args(self, name: str) -> list[str]:
+        """The arguments of every choice named `name` (e.g. the page's comment ids)."""
+        return [p.arg for p in self.parts if type(p) is _Choice and p.name == name]
+
+    def fill(
+        self,
+        holes: Mapping[str, Callable[[str], str]],
+        choices: Mapping[str, Callable[[str], bool]],
+    ) -> str:
+        """This page with every choice decided and every hole filled for this reader.
+
+        The CSRF hole is always this session's real token (made once per fill). Values
+        from `holes` are escaped. A hole or choice nobody fills is an error, never sent.
+        """
+        out: list[str] = []
+        csrf: list[str] = []
+
+        def put(items: tuple[str | _Hole, ...]) -> None:
+            for item in items:
+                if type(item) is str:
+                    out.append(item)
+                elif item.name == CSRF:
+                    if not csrf:
+                        csrf.append(str(escape(generate_csrf())))
+                    out.append(csrf[0])
+                else:
+                    filler = holes.get(item.name)
+                    if filler is None:
+                        raise LookupError(f"no filler for the hole {item.name!r}")
+                    out.append(str(escape(filler(item.arg))))
+
+        for part in self.parts:
+            if type(part) is _Choice:
+                decider = choices.get(part.name)
+                if decider is None:
+                    raise LookupError(f"no filler for the choice {part.name!r}")
+                put(part.own if decider(part.arg) else part.others)
+            else:
+                put((part,))  # type: ignore[arg-type]  # a string or a hole
+        return "".join(out)
+
+
+def _split_holes(text: str, pattern: re.Pattern) -> tuple[str | _Hole, ...]:
+    out: list[str | _Hole] = []
+    at = 0
+    for m in pattern.finditer(text):
+        if m.start() > at:
+            out.append(text[at : m.start()])
+        out.append(_Hole(m.group(1), m.group(2)))
+        at = m.end()
+    if at < len(text):
+        out.append(text[at:])
+    return tuple(out)
+
+
+def parse(html: str) -> Page:
+    """`html` split at its markers; a marker that is not a whole hole or choice (a choice
+    without its end, say) is an error here, so it can never reach a reader."""
+    patterns = _patterns()
+    hole = patterns["hole"]
+    parts: list[str | _Hole | _Choice] = []
+    at = 0
+    for m in patterns["choice"].finditer(html):
+        parts.extend(_split_holes(html[at : m.start()], hole))
+        parts.append(
+            _Choice(
+                m.group(1),
+                m.group(2),
+                _split_holes(m.group(3), hole),
+                _split_holes(m.group(4), hole),
+            )
+        )
+        at = m.end()
+    parts.extend(_split_holes(html[at:], hole))
+    marker = f"<!--{patterns['token']}:"
+    texts = chain.from_iterable((p.others + p.own) if type(p) is _Choice else (p,) for p in parts)
+    if any(type(t) is str and marker in t for t in texts):
+        raise LookupError("a marker was left in the page")
+    return Page(tuple(parts), len(html))
+
+
 def args_of(html: str, name: str) -> list[str]:
     """The arguments of every choice named `name` in `html` (e.g. the comment ids)."""
-    return [m.group(2) for m in _patterns()["choice"].finditer(html) if m.group(1) == name]
+    return parse(html).args(name)
 
 
 def fill(
@@ -127,32 +238,9 @@ def fill(
     holes: Mapping[str, Callable[[str], str]],
     choices: Mapping[str, Callable[[str], bool]],
 ) -> str:
-    """`html` with every choice decided and every hole filled for this reader.
-
-    The CSRF hole is always this session's real token. Values from `holes` are escaped.
-    A marker left over (a hole or choice nobody fills) is an error, never sent.
-    """
-    patterns = _patterns()
-
-    def decide(m: re.Match) -> str:
-        decider = choices.get(m.group(1))
-        if decider is None:
-            raise LookupError(f"no filler for the choice {m.group(1)!r}")
-        return m.group(4) if decider(m.group(2)) else m.group(3)
-
-    def put(m: re.Match) -> str:
-        name = m.group(1)
-        if name == CSRF:
-            return str(escape(generate_csrf()))
-        filler = holes.get(name)
-        if filler is None:
-            raise LookupError(f"no filler for the hole {name!r}")
-        return str(escape(filler(m.group(2))))
-
-    out = patterns["hole"].sub(put, patterns["choice"].sub(decide, html))
-    if f"<!--{patterns['token']}:" in out:
-        raise LookupError("a marker was left in the page")
-    return out
+    """`html` filled for this reader (`Page.fill`); for a page filled once, as the anonymous
+    cache does. A page filled for many readers is parsed once and kept."""
+    return parse(html).fill(holes, choices)
 
 
 def init_app(app: Flask) -> None:
