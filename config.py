@@ -128,6 +128,10 @@ class Config:
     # with the ETag (a 304 costs one small query); a few seconds lets it answer a burst alone
     # at the price of pages up to that old.
     SECTION_PAGE_SHARED_MAX_AGE = int(os.environ.get("SECTION_PAGE_SHARED_MAX_AGE", 0))
+    # Pages each worker keeps in its own memory, parsed, in front of that cache (about
+    # 40-100 KB each; 0: none): a repeat view skips the trip to Redis and, signed in, one
+    # query (policy/page_cache.py). Keyed like the cache, so never staler than it.
+    SECTION_PAGE_LOCAL_PAGES = int(os.environ.get("SECTION_PAGE_LOCAL_PAGES", 128))
 
     # Password reset links and mail.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))

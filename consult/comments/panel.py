@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from flask import request, url_for
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.models import User
-from consult.accounts.permissions import can_moderate, is_signed_in
+from consult.accounts.permissions import can_moderate
 from consult.comments import hooks, queries
 from consult.comments.forms import CommentForm
 from consult.comments.permissions import post_refusal
@@ -18,7 +18,7 @@ from consult.comments.queries import ThreadNode
 from consult.core import holes
 from consult.core.params import choice_arg, int_arg
 from consult.errors import NotFound
-from consult.policy.hooks import Panel, PersonalParts
+from consult.policy.hooks import Panel, PersonalParts, PersonalProvider
 from consult.policy.queries import SectionPage
 
 _ID = 987654321  # stands for the comment id in the URL patterns below
@@ -106,15 +106,15 @@ def _words() -> dict[str, str]:
     }
 
 
-def personal_parts(html: str, section_id: int) -> PersonalParts:
-    """The reader's own part of a shared thread (a `policy.hooks` provider): which comments
-    on the page are theirs and what they endorsed, from one query (none when signed out)."""
-    participant_id = getattr(current_user, "participant_id", None)
-    if not is_signed_in(current_user) or participant_id is None:
-        state = queries.ReaderState({}, frozenset(), False)
-    else:
-        ids = [int(i) for i in holes.args_of(html, "own")]
-        state = queries.get_reader_state(participant_id, section_id, ids)
+def _reader_params(page: holes.Page) -> dict[str, Any]:
+    """The ids of the page's comments: the arguments of its own-comment choices."""
+    return {"comment_ids": [int(i) for i in page.args("own")]}
+
+
+def _reader_parts(rows: Sequence[Sequence[Any]]) -> PersonalParts:
+    """Which comments on the page are the reader's own and what they endorsed (none for a
+    reader who is not signed in: no rows)."""
+    state = queries.reader_state_from_rows(rows)
 
     def value(arg: str) -> str:  # the button's value: press again to take it back
         comment_id, kind = arg.split(".")
@@ -129,6 +129,12 @@ def personal_parts(html: str, section_id: int) -> PersonalParts:
         choices={"own": lambda arg: int(arg) in state.own},
         shareable=not state.has_pending,
     )
+
+
+# The reader's own part of a shared thread (a `policy.hooks` provider).
+personal_parts = PersonalProvider(
+    select=queries.reader_state_select, params=_reader_params, parts=_reader_parts
+)
 
 
 def _walk(nodes: list[ThreadNode]) -> Iterator[ThreadNode]:

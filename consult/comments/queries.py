@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, false, func, literal, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentCount, CommentRevision, Endorsement, Flag
 from consult.comments.serializers import comment_json
+from consult.core.database import any_of
 from consult.core.pagination import Page
 from consult.errors import NotFound
 from consult.extensions import db
@@ -172,31 +176,61 @@ class ReaderState:
     has_pending: bool  # a comment of theirs awaits moderation somewhere in the section
 
 
-def get_reader_state(participant_id: int, section_id: int, comment_ids: list[int]) -> ReaderState:
-    """The reader's endorsements and own comments among `comment_ids`, and whether they
-    have a pending comment in the section (which only they see, so their page is their
-    own): one statement, two index lookups (`uq_endorsements_…`, `ix_comments_participant_…`).
+# The `kind` of each row of `reader_state_select`, named for this domain because the page
+# cache joins every domain's rows into one statement.
+ENDORSED, WRITTEN = "comments.endorsed", "comments.written"
+
+
+@lru_cache(maxsize=4)
+def reader_state_select(dialect: str) -> Select:
+    """The reader's endorsements and own comments among the page's comments, and any of
+    theirs awaiting moderation in the section, as rows (kind, item, value): one statement
+    of two index lookups (`uq_endorsements_…`, `ix_comments_participant_…`).
+
+    Bind parameters: `reader` (participant id), `section_id`, `comment_ids` (the ids on
+    the page, an array on PostgreSQL so the text never changes with their number).
+    Built once per process and dialect; the page cache joins it to the section's state.
     """
-    ids = comment_ids or [-1]
-    endorsed = select(literal("e"), Endorsement.comment_id, Endorsement.value).where(
-        Endorsement.participant_id == participant_id, Endorsement.comment_id.in_(ids)
+    endorsed = select(
+        literal_column(f"'{ENDORSED}'").label("kind"),
+        Endorsement.comment_id.label("item"),
+        Endorsement.value.label("value"),
+    ).where(
+        Endorsement.participant_id == bindparam("reader"),
+        any_of(Endorsement.comment_id, "comment_ids", dialect),
     )
-    written = select(literal("c"), Comment.id, Comment.status).where(
-        Comment.participant_id == participant_id,
+    written = select(literal_column(f"'{WRITTEN}'"), Comment.id, Comment.status).where(
+        Comment.participant_id == bindparam("reader"),
         or_(
-            Comment.id.in_(ids), and_(Comment.section_id == section_id, Comment.status == "pending")
+            any_of(Comment.id, "comment_ids", dialect),
+            and_(Comment.section_id == bindparam("section_id"), Comment.status == "pending"),
         ),
     )
+    return endorsed.union_all(written)  # type: ignore[return-value]  # a CompoundSelect
+
+
+def reader_state_from_rows(rows: Iterable[Sequence[Any]]) -> ReaderState:
+    """`ReaderState` from (kind, item, value) rows; rows of other kinds are not ours."""
     endorsements: dict[int, str] = {}
     own: set[int] = set()
     pending = False
-    for kind, comment_id, value in db.session.execute(endorsed.union_all(written)):
-        if kind == "e":
-            endorsements[comment_id] = value
-        else:
-            own.add(comment_id)
+    for kind, item, value in rows:
+        if kind == ENDORSED:
+            endorsements[item] = value
+        elif kind == WRITTEN:
+            own.add(item)
             pending = pending or value == "pending"
     return ReaderState(endorsements, frozenset(own), pending)
+
+
+def get_reader_state(participant_id: int, section_id: int, comment_ids: list[int]) -> ReaderState:
+    """`ReaderState` for these comments, in one statement (`reader_state_select`)."""
+    dialect = db.session.get_bind().dialect.name
+    rows = db.session.execute(
+        reader_state_select(dialect),
+        {"reader": participant_id, "section_id": section_id, "comment_ids": comment_ids},
+    )
+    return reader_state_from_rows(rows)
 
 
 def _count_top_level(

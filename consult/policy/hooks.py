@@ -21,8 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Select, union_all
+
+from consult.core import holes
 from consult.core.datafile import Checker, Text
 
 if TYPE_CHECKING:
@@ -101,21 +105,59 @@ class PersonalParts:
     shareable: bool = True
 
 
-# provider(shared html, section id) -> the fillers for the current reader
-PersonalProvider = Callable[[str, int], PersonalParts]
+@dataclass(frozen=True)
+class PersonalProvider:
+    """One domain's per-reader parts of the shared section page, read in SQL.
+
+    The page cache reads every domain's rows for a reader in one statement, joined to the
+    section's version (one round trip per view), so a domain gives the statement and the
+    reading of its rows separately:
+
+    - `select(dialect)`: rows (kind, item, value) for the reader, with the bind parameters
+      `reader` (participant id) and `section_id`, plus its own from `params`; its `kind`
+      values are its own (prefixed with the domain's name); built once per dialect;
+    - `params(page)`: those own bind values, from the shared page (`core.holes.Page`),
+      such as the ids of the comments on it;
+    - `parts(rows)`: the fillers, from every domain's rows (it skips kinds not its own),
+      or from none for a reader who is not signed in.
+    """
+
+    select: Callable[[str], Select]
+    params: Callable[[holes.Page], dict[str, Any]]
+    parts: Callable[[Sequence[Sequence[Any]]], PersonalParts]
+
+
 _PERSONAL: dict[str, PersonalProvider] = {}
 
 
 def register_personal_parts(name: str, provider: PersonalProvider) -> None:
     """Fill this domain's holes in the shared section page, per reader."""
     _PERSONAL[name] = provider
+    reader_select.cache_clear()
 
 
-def personal_parts(html: str, section_id: int) -> PersonalParts:
-    """Every registered domain's fillers for this reader, merged."""
+@lru_cache(maxsize=4)
+def reader_select(dialect: str) -> Select | None:
+    """Every domain's reader rows as one statement (None when no domain has any)."""
+    selects = [provider.select(dialect) for provider in _PERSONAL.values()]
+    if not selects:
+        return None
+    return selects[0] if len(selects) == 1 else union_all(*selects)  # type: ignore[return-value]
+
+
+def reader_params(page: holes.Page) -> dict[str, Any]:
+    """The domains' own bind values for `reader_select`, from the shared page."""
+    params: dict[str, Any] = {}
+    for provider in _PERSONAL.values():
+        params.update(provider.params(page))
+    return params
+
+
+def personal_parts(rows: Sequence[Sequence[Any]]) -> PersonalParts:
+    """Every registered domain's fillers for this reader, from their rows, merged."""
     merged = PersonalParts()
     for provider in _PERSONAL.values():
-        parts = provider(html, section_id)
+        parts = provider.parts(rows)
         merged.holes.update(parts.holes)
         merged.choices.update(parts.choices)
         merged.shareable = merged.shareable and parts.shareable

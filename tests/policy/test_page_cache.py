@@ -17,6 +17,8 @@ from consult.comments import services
 from consult.comments.models import Comment
 from consult.extensions import db
 from consult.moderation.services import Selection, act_on_comments
+from consult.policy.models import SectionVersion
+from consult.policy.page_cache import LocalPages, _Kept, local_pages
 from tests.factories import DEFAULT_PASSWORD, make_comment, make_user, section_of
 from tests.helpers import count_queries
 
@@ -249,15 +251,27 @@ def _footer(html: str, comment_id: int) -> str:
 
 
 def _assert_shared(browser, path: str = SECTION) -> str:
-    """A signed-in view answered from the shared page: the version, the account and the
-    reader's own state, and no thread or policy query."""
+    """A signed-in view answered from the page this worker kept: the account, then the
+    section's version and the reader's own rows in one statement; no thread or policy."""
+    html, statements, response = _view(browser, path)
+    assert len(statements) == 2, statements
+    assert "FROM users" in statements[0]
+    assert all(t in statements[1] for t in ("section_versions", "endorsements", "comments"))
+    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+    return html
+
+
+def _assert_from_shared_cache(browser, path: str = SECTION) -> str:
+    """A signed-in view of a page another worker rendered (in the shared cache, not kept
+    here): the version, the account and the reader's own rows, still no thread."""
+    local_pages().clear()
     html, statements, response = _view(browser, path)
     assert len(statements) == 3, statements
     assert sorted(
         next(t for t in ("section_versions", "endorsements", "FROM users") if t in s)
         for s in statements
     ) == ["FROM users", "endorsements", "section_versions"]
-    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
     return html
 
 
@@ -274,7 +288,7 @@ def test_signed_in_readers_share_a_page_but_see_only_their_own_parts(app, client
 
     html, statements, _response = _view(as_alice)
     assert len(statements) > 5  # the first signed-in view renders the shared page
-    for page in (html, _assert_shared(as_alice)):
+    for page in (html, _assert_shared(as_alice), _assert_from_shared_cache(as_alice)):
         mine = _footer(page, hers.id)
         assert f'href="/comments/{hers.id}/edit"' in mine
         assert f'href="/comments/{hers.id}/withdraw"' in mine
@@ -287,6 +301,7 @@ def test_signed_in_readers_share_a_page_but_see_only_their_own_parts(app, client
 
     # Bob gets the same shared page, filled with his own parts and none of Alice's.
     page = _assert_shared(as_bob)
+    assert _assert_from_shared_cache(as_bob) == page
     assert "/edit" not in _footer(page, hers.id) and "<form" in _footer(page, hers.id)
     assert 'aria-pressed="true"' not in _footer(page, hers.id) + _footer(page, his.id)
     assert f'href="/comments/{his.id}/edit"' in _footer(page, his.id)
@@ -410,3 +425,68 @@ def test_the_csrf_token_in_a_shared_page_is_the_readers_own(app, client, nsp):
     assert wrong.status_code == 400
     right = as_second.post(endorse, data={"value": "agree", "csrf_token": tokens["second"]})
     assert right.status_code == 302
+
+
+# --- the pages each worker keeps ---------------------------------------------------------
+
+
+def test_a_kept_page_is_used_only_while_its_version_is_current(app, client, nsp):
+    """Another worker's write reaches this one only through the database: the version read
+    with each view decides, so a kept page of an older version is never shown, signed in
+    or out, and a version number reached again after a restore is another page."""
+    make_comment(body="Before the change")
+    db.session.commit()
+    reader = _signed_in(app, make_user())
+    for browser in (client, reader):
+        _view(browser)
+    assert len(local_pages()) == 2  # one page per kind of reader
+    _assert_from_cache(client)
+    _assert_shared(reader)
+    section = section_of()
+    comment = db.session.scalar(select(Comment).where(Comment.body == "Before the change"))
+    # A write elsewhere, as another process would make it: straight to the database.
+    db.session.execute(
+        Comment.__table__.update()
+        .where(Comment.__table__.c.id == comment.id)
+        .values(body="After the change", body_html="<p>After the change</p>")
+    )
+    row = db.session.get(SectionVersion, section.id)
+    version, changed_at = row.version, row.changed_at
+    row.version += 1
+    db.session.commit()
+    for browser in (client, reader):
+        html, statements, _response = _view(browser)
+        assert "After the change" in html and len(statements) > 3
+    # A restore brings back an earlier version number with another time of change.
+    db.session.execute(
+        Comment.__table__.update()
+        .where(Comment.__table__.c.id == comment.id)
+        .values(body="Restored text", body_html="<p>Restored text</p>")
+    )
+    row = db.session.get(SectionVersion, section.id)
+    row.version, row.changed_at = version, changed_at.replace(year=changed_at.year - 1)
+    db.session.commit()
+    for browser in (client, reader):
+        assert "Restored text" in _view(browser)[0]
+
+
+def test_the_kept_pages_are_bounded_and_least_recently_used_go_first():
+    pages = LocalPages(2)
+    for name in ("a", "b"):
+        pages.put(name, _Kept(key=name, section_id=1, body=name))
+    assert pages.get("a").body == "a"  # now the most recent
+    pages.put("c", _Kept(key="c", section_id=1, body="c"))
+    assert pages.get("b") is None and pages.get("a") and pages.get("c") and len(pages) == 2
+    off = LocalPages(0)
+    off.put("a", _Kept(key="a", section_id=1, body="a"))
+    assert off.get("a") is None
+
+
+def test_no_page_is_kept_when_the_cache_is_off(make_app, nsp):
+    app = make_app()  # the test configuration: NullCache
+    with app.app_context():
+        client = app.test_client()
+        for _ in range(2):
+            assert client.get(SECTION).status_code == 200
+        assert local_pages().limit == 0 and len(local_pages()) == 0
+        db.session.remove()
