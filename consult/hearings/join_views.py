@@ -231,6 +231,36 @@ def _survey_page(hearing, section, survey, participant, values, errors, status=2
     ), status
 
 
+@bp.errorhandler(429)
+def _posting_too_fast(_exc: Exception):
+    """Past the attendee's posting limit: the same form again with what they wrote, and a
+    message, never a bare error page that loses the text (the offline script, with
+    JavaScript on, keeps the submission on the phone and sends it again later)."""
+    message = _(
+        "You are posting too quickly. Wait a minute, then send it again; your text is kept below."
+    )
+    args = request.view_args or {}
+    if request.endpoint == "join.start":  # the join form, past the hall's generous limit
+        hearing = _hearing(args.get("code", ""))
+        form = JoinForm().for_hearing(hearing)
+        form.form_errors.append(message)
+        return render_template("hearings/join/start.html", hearing=hearing, form=form), 429
+    try:
+        hearing, participant = _taking_part(args.get("code", ""))
+    except _NotTakingPart as exc:
+        return exc.response
+    target = participation.in_scope_section(hearing, args.get("section", ""))
+    if request.endpoint == "join.survey":
+        found = participation.open_survey(target)
+        if found is not None:
+            typed = request.form.to_dict(flat=False)
+            return _survey_page(hearing, target, found, participant, typed, {}, 429, message)
+    form = AttendeeCommentForm()
+    form.set_objectives(target.objectives)
+    form.form_errors.append(message)
+    return _section_page(hearing, target, form, 429)
+
+
 @bp.route("/<code>/sections/<section>/survey", methods=["GET", "POST"])
 @attendee_posting_limit
 def survey(code: str, section: str):

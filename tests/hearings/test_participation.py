@@ -211,6 +211,10 @@ def test_joins_are_rate_limited_per_address(make_app, nsp):
         client.post(f"/join/{code}", data={"idempotency_key": key(n)}).status_code for n in range(3)
     ]
     assert statuses == [302, 302, 429]
+    again = client.post(f"/join/{code}", data={"idempotency_key": key(3), "name": "Ayesha"})
+    html = again.get_data(as_text=True)  # the join form again, with the name kept
+    assert again.status_code == 429 and "You are posting too quickly" in html
+    assert 'value="Ayesha"' in html
     with app.app_context():  # this second app's engine: close its connections now
         db.session.remove()
         db.engine.dispose()
@@ -236,6 +240,34 @@ def test_attendee_posts_are_rate_limited_per_attendee_not_per_address(make_app, 
         assert post(second, 9) == 302  # same address, another attendee
         assert first.get(url).status_code == 200  # reading is never limited
         assert db.session.scalar(select(func.count(Comment.id))) == 3
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_attendee_over_the_limit_keeps_what_they_wrote(make_app, nsp):
+    """Without JavaScript (which would keep it on the phone), the form comes back with the
+    text and the answers in it and says to wait: nothing typed is lost to a 429."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_ATTENDEE_POSTING="1 per minute")
+    with app.app_context():
+        hearing = make_hearing(status="open")
+        db.session.commit()
+        phone = app.test_client()
+        join(phone, hearing, idem=key(400))
+        url = section_url(hearing)
+        first = {"body": "The first point, sent in time.", "idempotency_key": key(401)}
+        assert phone.post(url, data=first).status_code == 302
+        later = {"body": "A second point & <its> detail.", "idempotency_key": key(402)}
+        response = phone.post(url, data=later)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429
+        assert "You are posting too quickly" in html
+        assert "A second point &amp; &lt;its&gt; detail.</textarea>" in html
+        answers = {**ANSWERS, "idempotency_key": key(403)}
+        response = phone.post(url + "/survey", data=answers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429 and "You are posting too quickly" in html
+        assert "Say more about languages.</textarea>" in html  # the answers are kept
+        assert db.session.scalar(select(func.count(Comment.id))) == 1
         db.session.remove()
         db.engine.dispose()
 
