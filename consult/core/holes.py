@@ -5,13 +5,14 @@ confirmed) except for a few small parts: the CSRF token in its forms, which of t
 comments are the reader's own (their own get Edit and Withdraw, the others' get Agree,
 Disagree and Report), and which the reader already agreed or disagreed with. Templates
 rendered inside `shared()` write those parts as markers; the rendered HTML can then be
-cached and shared, and `fill` puts the reader's own values in, per request, in two
-regular-expression passes instead of a template render.
+cached and shared. `parse` splits it at its markers once (a `Page`), and `Page.fill` puts
+the reader's own values in, per request, by joining the pieces: no template render and
+no regular expression on the way to a reader.
 
 Markers are HTML comments carrying a token derived from `SECRET_KEY`, so text a user
 writes cannot forge one: escaped text has no `<!--`, the sanitizer strips comments from
 comment bodies, and nobody outside knows the token anyway. `fill` refuses to hand back
-HTML that still holds a marker it does not know.
+HTML that still holds a marker it does not know (`parse` finds them).
 
 Two kinds:
 - a hole `mark(name, arg)`: replaced by `holes[name](arg)`, e.g. the CSRF token;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import render_template_string
 
@@ -50,3 +52,30 @@ def test_user_text_cannot_forge_a_marker(app, client, nsp):
     assert "Forged" in html
     with app.test_request_context():
         assert f"<!--{holes.token()}" not in html
+
+
+def test_a_page_is_parsed_once_and_filled_for_each_reader(app):
+    with app.test_request_context():
+        html = "".join(
+            f"<li>{holes.choose('own', n)}<form>{holes.mark(holes.CSRF)}"
+            f"<b>{holes.mark('n', n)}</b></form>{holes.otherwise()}mine {n}{holes.end()}</li>"
+            for n in (1, 2, 3)
+        )
+        page = holes.parse(html)
+        assert page.args("own") == ["1", "2", "3"] and page.size == len(html)
+        fillers = {"n": lambda arg: f"#{arg}"}
+        for mine in ("1", "3"):
+            filled = page.fill(fillers, {"own": lambda arg, mine=mine: arg == mine})
+            assert filled == holes.fill(html, fillers, {"own": lambda arg, mine=mine: arg == mine})
+            assert f"mine {mine}" in filled and filled.count("mine") == 1
+            assert filled.count("<form>") == 2 and "<!--" not in filled
+        assert len(set(re.findall(r"<form>([^<]+)<b>", filled))) == 1  # one token per fill
+
+
+def test_a_broken_marker_is_refused_when_parsed(app):
+    with app.test_request_context():
+        unended = f"<p>{holes.choose('own', 1)}theirs{holes.otherwise()}mine</p>"
+        with pytest.raises(LookupError):
+            holes.parse(unended)
+        with pytest.raises(LookupError):
+            holes.parse(f"<p>{holes.otherwise()}</p>")
