@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.b1_section_page import ROOT, _env, _flask
+from bench.common import ROOT, generate
 
 SMALL = {
     "b1": ["--duration", "2"],
@@ -48,15 +48,6 @@ MODULES = {
     "b5": "bench.b5_page_weight",
     "b4": "bench.b4_writes",
 }
-
-
-def _generate(url: str, scale: str, seed: int) -> float:
-    env = _env(url)
-    began = time.perf_counter()
-    _flask(env, "db", "upgrade")
-    _flask(env, "consult", "load-policy")
-    _flask(env, "consult", "generate", "--scale", scale, "--seed", str(seed))
-    return time.perf_counter() - began
 
 
 def _scratch_pg(server: str, name: str) -> str | None:
@@ -181,7 +172,7 @@ def main() -> None:
             summaries.append([f"\n{name}: skipped (server not reachable)"])
             continue
         print(f"\n##### {name}: generating scale {args.scale} on {url}", flush=True)
-        seconds = _generate(url, args.scale, args.seed)
+        seconds = generate(url, args.scale, args.seed)
         timings.append(f"{name} generate {seconds:.0f} s")
         results = {}
         for key in args.only.split(","):

@@ -20,7 +20,6 @@ limit, and the ratio errs in Consult's favour.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import multiprocessing
@@ -38,43 +37,14 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+from bench.common import BIN, HOST, ROOT, arguments, env, prepare_database
+from bench.common import app as bench_app
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
-
-
-def _env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "CONSULT_ENV": "production",
-            "SECRET_KEY": "b1-bench-not-secret",
-            "PUBLIC_BASE_URL": f"https://{HOST}",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "SESSION_COOKIE_SECURE": "0",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
-
-
-def _flask(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args],
-        cwd=ROOT,
-        env={**env, "CONSULT_ENV": "development"},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout
 
 
 def _gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
@@ -252,33 +222,15 @@ def load(port: int, path: str, headers: dict[str, str], duration: float, concurr
 # --- the run ---------------------------------------------------------------------------
 
 
-def prepare_database(args) -> str:
-    """The database to measure: the one given, or a fresh SQLite generated at `--scale`."""
-    if args.database_url:
-        return args.database_url
-    tmp = tempfile.mkdtemp(prefix="b1-")
-    url = f"sqlite:///{tmp}/b1.db"
-    env = _env(url)
-    began = time.perf_counter()
-    _flask(env, "db", "upgrade")
-    _flask(env, "consult", "load-policy")
-    _flask(env, "consult", "generate", "--scale", args.scale, "--seed", str(args.seed))
-    print(f"Generated scale {args.scale} on {url} in {time.perf_counter() - began:.1f} s")
-    return url
-
-
 def _facts(url: str) -> dict:
-    os.environ.setdefault("SECRET_KEY", "b1-bench-not-secret")
     from sqlalchemy import func, select
 
-    from consult import create_app
     from consult.accounts.models import User
     from consult.comments.models import Comment
     from consult.datagen import EMAIL_DOMAIN, GENERATED_PASSWORD, busiest_section
     from consult.extensions import db
 
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with bench_app(url).app_context():
         slug, top_level = busiest_section()
         email = db.session.scalar(
             select(User.email)
@@ -300,20 +252,19 @@ def _facts(url: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--database-url", help="a generated database (else a fresh SQLite)")
-    parser.add_argument("--scale", default="small", help="for a fresh database: tiny|small|full")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser = arguments(__doc__)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--max-single",
         type=float,
         default=5.0,
         help="seconds: a page slower than this alone gets no load test (req/s = 2 / time)",
+    )
+    parser.add_argument(
+        "--cache-redis",
+        metavar="URL",
+        help="the page cache in this Redis (as in production) instead of each worker's memory",
     )
     args = parser.parse_args()
 
@@ -327,9 +278,12 @@ def main() -> None:
         (f"page={deep}", f"{base}?page={deep}"),
     ]
 
-    env = _env(url)
+    environment = env(url)
+    if args.cache_redis:  # a prefix of this run's own: no page of an earlier run is found
+        environment["CACHE_REDIS_URL"] = args.cache_redis
+        environment["CACHE_KEY_PREFIX"] = f"b1-{os.getpid()}-{time.time_ns()}:"
     consult_port, bare_port = _free_port(), _free_port()
-    consult = _gunicorn("wsgi:app", consult_port, env)
+    consult = _gunicorn("wsgi:app", consult_port, environment)
     bare = None
     results = []
     try:
@@ -347,7 +301,9 @@ def main() -> None:
                 cases.append((name, auth, path, headers, key, len(body)))
         pages_file = Path(tempfile.mkdtemp(prefix="b1-pages-")) / "pages.json"
         pages_file.write_text(json.dumps(pages), encoding="utf-8")
-        bare = _gunicorn("bench.bare_app:app", bare_port, {**env, "BARE_PAGES": str(pages_file)})
+        bare = _gunicorn(
+            "bench.bare_app:app", bare_port, {**environment, "BARE_PAGES": str(pages_file)}
+        )
         for key, text in pages.items():  # the bare app must give the very same bytes
             _, body = _request(bare_port, "GET", f"/{key}")
             if body != text.encode("utf-8"):
@@ -356,7 +312,8 @@ def main() -> None:
         print(
             f"\nB1 section page: {facts['slug']} ({facts['top_level']:,} top-level comments, "
             f"{facts['comments']:,} in all), {facts['dialect']}, gunicorn 2 sync workers, "
-            f"concurrency {args.concurrency}, {args.duration:g} s each, "
+            f"concurrency {args.concurrency}, {args.duration:g} s each, page cache "
+            f"{'in Redis' if args.cache_redis else 'per worker'}, "
             f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
         )
         for name, auth, path, headers, key, size in cases:

@@ -17,15 +17,14 @@ Medians of `--repeat` runs after one warm-up each, measured back to back. Not a 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
 import statistics
 import time
-from pathlib import Path
 
-from bench.b1_section_page import prepare_database
+from bench.common import app as bench_app
+from bench.common import arguments, prepare_database
 
 REPORT = "/api/v1/policies/nsp-2022-2026/report"
 CASES = [
@@ -108,36 +107,25 @@ def _measure(client, headers: dict[str, str], query: str, repeat: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--database-url", help="a generated database (else a fresh SQLite)")
-    parser.add_argument("--scale", default="small", help="for a fresh database: tiny|small|full")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser = arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
         "--statements", type=int, default=0, help="print the 5 slowest, N characters of each"
     )
-    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     url = prepare_database(args)
 
-    os.environ.setdefault("SECRET_KEY", "b2-bench-not-secret")
     from datetime import timedelta
 
     from sqlalchemy import func, select
 
-    from consult import create_app
     from consult.accounts import services as accounts
     from consult.accounts.models import User
     from consult.comments.models import Comment
     from consult.core.transaction import transaction
     from consult.extensions import db
 
-    app = create_app(
-        "development",
-        {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SQLALCHEMY_ECHO": False},
-    )
+    app = bench_app(url)
     results = []
     with app.app_context():
         moderator = db.session.scalar(select(User).where(User.role == "moderator").limit(1))

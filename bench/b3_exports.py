@@ -23,14 +23,12 @@ import platform
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from bench.common import ROOT, arguments, prepare_database
+from bench.common import app as bench_app
 
 
 class NullSink:
@@ -45,13 +43,6 @@ class NullSink:
         pass
 
 
-def _app(url: str):
-    os.environ.setdefault("SECRET_KEY", "b3-bench-not-secret")
-    from consult import create_app
-
-    return create_app("development", {"SQLALCHEMY_DATABASE_URI": url})
-
-
 def _window(url: str, kind: str, target: int) -> tuple[str, str, int]:
     """A date range (from, to, rows) of the newest days holding about `target` rows."""
     from sqlalchemy import func, select
@@ -61,7 +52,7 @@ def _window(url: str, kind: str, target: int) -> tuple[str, str, int]:
     from consult.surveys.models import SurveyResponse
 
     model = Comment if kind == "comments" else SurveyResponse
-    with _app(url).app_context():
+    with bench_app(url).app_context():
         days = db.session.execute(
             select(func.date(model.created_at), func.count())
             .group_by(func.date(model.created_at))
@@ -88,7 +79,7 @@ def _measure_one(url: str, kind: str, fmt: str, date_from: str | None, traced: b
     from consult.reports.filters import ReportFilters
     from consult.surveys.models import SurveyResponse
 
-    app = _app(url)
+    app = bench_app(url)
     with app.app_context():
         policy = get_policy("nsp-2022-2026")
         start = date.fromisoformat(date_from) if date_from else None
@@ -141,36 +132,8 @@ def _subprocess(url: str, kind: str, fmt: str, date_from: str | None, traced: bo
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _prepare(args: argparse.Namespace) -> str:
-    if args.database_url:
-        return args.database_url
-    tmp = tempfile.mkdtemp(prefix="b3-")
-    url = f"sqlite:///{tmp}/b3.db"
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "b3", "PYTHONPATH": str(ROOT)}
-    began = time.perf_counter()
-    for step in (
-        ["db", "upgrade"],
-        ["consult", "load-policy"],
-        ["consult", "generate", "--scale", args.scale, "--seed", str(args.seed)],
-    ):
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *step],
-            cwd=ROOT,
-            env={**env, "CONSULT_ENV": "development"},
-            check=True,
-            capture_output=True,
-        )
-    print(f"Generated scale {args.scale} on {url} in {time.perf_counter() - began:.1f} s")
-    return url
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--database-url", help="a generated database (else a fresh SQLite)")
-    parser.add_argument("--scale", default="full", help="for a fresh database: tiny|small|full")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser = arguments(__doc__, scale="full")
     parser.add_argument("--kinds", default="comments,responses")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--small", type=int, default=10_000, help="rows of the smaller size")
@@ -185,7 +148,6 @@ def main() -> None:
         action="store_true",
         help="skip the tracemalloc run (maxrss only): half the processes, for make bench",
     )
-    parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--one", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
     parser.add_argument("--from", dest="date_from", help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
@@ -196,7 +158,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    url = _prepare(args)
+    url = prepare_database(args)
     dialect = url.split(":", 1)[0]
     print(
         f"\nB3 exports on {dialect}, {os.cpu_count()} CPUs, Python {platform.python_version()}"

@@ -37,7 +37,6 @@ own write rate on this machine; the ratio Consult / reference says what the app 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import http.client
 import json
@@ -52,33 +51,22 @@ import threading
 import time
 import urllib.parse
 import zlib
-from pathlib import Path
 
 from bench.b1_section_page import (
-    HOST,
     _cookie_header,
     _cookies,
-    _env,
     _free_port,
     _gunicorn,
     _login,
     _request,
     _stop,
-    prepare_database,
 )
+from bench.common import HOST, arguments, env, prepare_database
+from bench.common import app as bench_app
 
 POLICY = "nsp-2022-2026"
 KINDS = ("comment", "endorsement", "response")
 TABLES = {"comment": "comments", "endorsement": "endorsements", "response": "survey_responses"}
-
-
-def _app(url: str):
-    os.environ.setdefault("SECRET_KEY", "b1-bench-not-secret")
-    from consult import create_app
-
-    return create_app(
-        "development", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b1-bench-not-secret"}
-    )
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -86,7 +74,7 @@ def _counts(url: str) -> dict[str, int]:
 
     from consult.extensions import db
 
-    with _app(url).app_context():
+    with bench_app(url).app_context():
         counts = {
             kind: db.session.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608 (constants)
             for kind, table in TABLES.items()
@@ -111,7 +99,7 @@ def plan(url: str, clients: int, seed: int) -> dict:
     from consult.surveys.models import Survey, SurveyResponse
 
     rng = random.Random(seed)
-    with _app(url).app_context():
+    with bench_app(url).app_context():
         slug, _top = busiest_section()
         section = db.session.scalar(select(Section).where(Section.slug == slug))
         objectives = [o.key for o in section.objectives]
@@ -303,11 +291,12 @@ def _setup(port: int, slug: str, email: str, password: str) -> tuple[str, str]:
 
 
 def run_consult(url: str, the_plan: dict, args) -> dict:
-    env = _env(url)
-    env["RATELIMIT_POSTING"] = args.posting_limit
-    env["RATELIMIT_LOGIN_ADDRESS"] = "10000 per minute"  # every client logs in from 127.0.0.1
+    environment = env(url)
+    environment["RATELIMIT_POSTING"] = args.posting_limit
+    # Every client logs in from 127.0.0.1.
+    environment["RATELIMIT_LOGIN_ADDRESS"] = "10000 per minute"
     port = _free_port()
-    server = _gunicorn("wsgi:app", port, env)
+    server = _gunicorn("wsgi:app", port, environment)
     try:
         accounts = [
             {**a, "slug": the_plan["slug"], "objectives": the_plan["objectives"]}
@@ -377,7 +366,7 @@ def run_reference(url: str, the_plan: dict, before: dict, threads: int) -> dict:
     from consult.extensions import db
     from consult.surveys.models import Answer, SurveyResponse
 
-    app = _app(url)
+    app = bench_app(url)
     with app.app_context():
         # Its own engine: a connection per thread (the app's pool is sized for a worker).
         sqlite = url.startswith("sqlite")
@@ -523,12 +512,7 @@ def run_reference(url: str, the_plan: dict, before: dict, threads: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--database-url", help="a generated database (else a fresh SQLite)")
-    parser.add_argument("--scale", default="small", help="for a fresh database: tiny|small|full")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser = arguments(__doc__)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of writing")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument(
@@ -536,7 +520,6 @@ def main() -> None:
         default="10000 per minute",
         help="RATELIMIT_POSTING for the run ('5 per minute' is production's)",
     )
-    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     url = prepare_database(args)

@@ -21,15 +21,15 @@ measured when the database has an open hearing (the full scale has some; small h
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
-import os
 import re
 import sys
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from bench.common import app as bench_app
+from bench.common import arguments, prepare_database
 
 KB = 1024
 BUDGETS = {"html": 100 * KB, "css": 30 * KB, "js": 30 * KB, "fonts": 0}
@@ -269,27 +269,12 @@ def cases(url: str):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--database-url", help="a generated database (else a fresh SQLite)")
-    parser.add_argument("--scale", default="small", help="for a fresh database: tiny|small|full")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
-
-    from bench.b1_section_page import prepare_database
-
+    args = arguments(__doc__).parse_args()
     url = prepare_database(args)
-    os.environ.setdefault("SECRET_KEY", "b5-bench-not-secret")
-    from consult import create_app
     from consult.datagen import GENERATED_PASSWORD
     from consult.extensions import db
 
-    app = create_app(
-        "development",
-        {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SQLALCHEMY_ECHO": False},
-    )
+    app = bench_app(url)
     results = []
     with app.app_context():
         groups = cases(url)

@@ -125,7 +125,7 @@ _CONSONANTS = "bcdfghjklmnprstvwz"
 _VOWELS = "aeiou"
 
 
-def _vocabulary(rng: random.Random, size: int = 1200) -> list[str]:
+def vocabulary(rng: random.Random, size: int = 1200) -> list[str]:
     """Pronounceable made-up words: no real text to license, plain (no markdown) characters."""
     words: set[str] = set()
     while len(words) < size:
@@ -146,7 +146,7 @@ def _sentences(rng: random.Random, vocab: list[str], low: int, high: int) -> str
     return " ".join(out).rstrip(".") + "."
 
 
-def _comment_text(rng: random.Random, vocab: list[str]) -> str:
+def comment_text(rng: random.Random, vocab: list[str]) -> str:
     """One to three paragraphs, mostly short: what readers actually write."""
     paragraphs = 1 if rng.random() < 0.7 else rng.randint(2, 3)
     return "\n\n".join(_sentences(rng, vocab, 8, 70) for _ in range(paragraphs))
@@ -206,7 +206,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.echo = echo
         self.report = Report()
-        self.vocab = _vocabulary(self.rng)
+        self.vocab = vocabulary(self.rng)
         # Generated times are spread over the 60 days before the run, in id order.
         self.start = utcnow().replace(microsecond=0) - timedelta(days=60)
         self.sections = [s for s in policy.sections if s.retired_at is None]
@@ -551,7 +551,7 @@ class Generator:
                 # Replies mostly answer recent comments, sometimes older ones.
                 pick = len(candidates) - 1 - min(int(rng.expovariate(1 / 30)), len(candidates) - 1)
                 parent = candidates[pick]
-            body = _comment_text(rng, self.vocab)
+            body = comment_text(rng, self.vocab)
             row = self._comment(
                 cid,
                 parent,

@@ -128,7 +128,7 @@ def _replace(
     target_type, target_id, policy_id = target
     _supersede(current, actor)
     row = model(disposition=code, reason=text, set_by_id=actor.id, set_at=utcnow())
-    setattr(row, f"{target_type}_id", target_id)
+    setattr(row, model._target, target_id)  # comment_id or theme_id, as the model says
     db.session.add(row)
     db.session.flush()
     _disposition_audit(

@@ -15,7 +15,7 @@ import pytest
 
 from bench.b5_page_weight import BUDGETS, weigh
 from consult.comments import services as comments
-from consult.datagen import _comment_text, _vocabulary
+from consult.datagen import comment_text, vocabulary
 from consult.extensions import db
 from consult.policy.models import Section
 from tests.factories import make_user
@@ -27,7 +27,7 @@ SECTION = "/policies/nsp-2022-2026/sections/defence"
 def fifty_comments(nsp):
     """20 threads of realistic generated texts, 30 replies among them: 50 on the page."""
     rng = random.Random(13)
-    vocab = _vocabulary(rng)
+    vocab = vocabulary(rng)
     section = db.session.query(Section).filter_by(slug="defence").one()
     people = [make_user(name=f"Reader {i}") for i in range(10)]
     keys = [o.key for o in section.objectives]
@@ -36,7 +36,7 @@ def fifty_comments(nsp):
         result = comments.post_comment(
             people[i % 10],
             section,
-            _comment_text(rng, vocab),
+            comment_text(rng, vocab),
             objective_key=rng.choice([*keys, None]),
             stance=rng.choice([None, "support", "oppose", "concern", "suggestion"]),
         )
@@ -44,7 +44,7 @@ def fifty_comments(nsp):
     for i in range(30):
         parent = threads[i % 20]
         comments.post_comment(
-            people[(i + 3) % 10], section, _comment_text(rng, vocab), parent_id=parent.id
+            people[(i + 3) % 10], section, comment_text(rng, vocab), parent_id=parent.id
         )
     for c in threads[:10]:
         if c.participant_id != people[9].participant_id:
