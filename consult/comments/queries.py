@@ -185,7 +185,8 @@ ENDORSED, WRITTEN = "comments.endorsed", "comments.written"
 def reader_state_select(dialect: str) -> Select:
     """The reader's endorsements and own comments among the page's comments, and any of
     theirs awaiting moderation in the section, as rows (kind, item, value): one statement
-    of two index lookups (`uq_endorsements_…`, `ix_comments_participant_…`).
+    that reads the reader's own rows by index (their endorsements, their comments), never
+    the section's.
 
     Bind parameters: `reader` (participant id), `section_id`, `comment_ids` (the ids on
     the page, an array on PostgreSQL so the text never changes with their number).
@@ -221,16 +222,6 @@ def reader_state_from_rows(rows: Iterable[Sequence[Any]]) -> ReaderState:
             own.add(item)
             pending = pending or value == "pending"
     return ReaderState(endorsements, frozenset(own), pending)
-
-
-def get_reader_state(participant_id: int, section_id: int, comment_ids: list[int]) -> ReaderState:
-    """`ReaderState` for these comments, in one statement (`reader_state_select`)."""
-    dialect = db.session.get_bind().dialect.name
-    rows = db.session.execute(
-        reader_state_select(dialect),
-        {"reader": participant_id, "section_id": section_id, "comment_ids": comment_ids},
-    )
-    return reader_state_from_rows(rows)
 
 
 def _count_top_level(

@@ -11,8 +11,8 @@ no regular expression on the way to a reader.
 
 Markers are HTML comments carrying a token derived from `SECRET_KEY`, so text a user
 writes cannot forge one: escaped text has no `<!--`, the sanitizer strips comments from
-comment bodies, and nobody outside knows the token anyway. `fill` refuses to hand back
-HTML that still holds a marker it does not know (`parse` finds them).
+comment bodies, and nobody outside knows the token anyway. `parse` refuses HTML with a
+marker that is not a whole hole or choice, and `Page.fill` one that nobody fills.
 
 Two kinds:
 - a hole `mark(name, arg)`: replaced by `holes[name](arg)`, e.g. the CSRF token;
@@ -227,21 +227,6 @@ def parse(html: str) -> Page:
     if any(type(t) is str and marker in t for t in texts):
         raise LookupError("a marker was left in the page")
     return Page(tuple(parts), len(html))
-
-
-def args_of(html: str, name: str) -> list[str]:
-    """The arguments of every choice named `name` in `html` (e.g. the comment ids)."""
-    return parse(html).args(name)
-
-
-def fill(
-    html: str,
-    holes: Mapping[str, Callable[[str], str]],
-    choices: Mapping[str, Callable[[str], bool]],
-) -> str:
-    """`html` filled for this reader (`Page.fill`); for a page filled once, as the anonymous
-    cache does. A page filled for many readers is parsed once and kept."""
-    return parse(html).fill(holes, choices)
 
 
 def init_app(app: Flask) -> None:
