@@ -22,7 +22,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, String, case, cast, func, literal, or_, select, union, union_all
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    Subquery,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from consult.accounts.models import Participant
@@ -274,14 +287,30 @@ def _participation_counts(policy: Policy, filters: ReportFilters) -> dict[str, A
     return out
 
 
-def _comment_totals(policy: Policy, filters: ReportFilters) -> tuple[int, int]:
-    """(published comments, the same with each confirmed campaign counted once)."""
-    confirmed = (
+def _confirmed_campaigns(policy: Policy) -> Subquery:
+    """(comment_id, group_id) of every comment in a campaign a moderator confirmed: the one
+    definition of "counted once" for the totals and the campaign list."""
+    return (
         select(CampaignSignature.comment_id, CampaignSignature.group_id)
         .join(CampaignGroup, CampaignGroup.id == CampaignSignature.group_id)
         .where(CampaignGroup.policy_id == policy.id, CampaignGroup.status == "confirmed")
         .subquery()
     )
+
+
+def _in_live_themes(stmt: Select, policy: Policy) -> Select:
+    """`stmt` over counted comments, one row per comment and live theme it carries (merged
+    themes are left out: their tags moved to the theme they were merged into)."""
+    return (
+        stmt.join(CommentTheme, CommentTheme.comment_id == Comment.id)
+        .join(Theme, Theme.id == CommentTheme.theme_id)
+        .where(Theme.policy_id == policy.id, Theme.merged_into_id.is_(None))
+    )
+
+
+def _comment_totals(policy: Policy, filters: ReportFilters) -> tuple[int, int]:
+    """(published comments, the same with each confirmed campaign counted once)."""
+    confirmed = _confirmed_campaigns(policy)
     stmt = _counted_comments(
         policy,
         filters,
@@ -295,19 +324,18 @@ def _comment_totals(policy: Policy, filters: ReportFilters) -> tuple[int, int]:
 
 def _campaigns(policy: Policy, filters: ReportFilters) -> list[dict[str, int]]:
     """Confirmed campaigns with how many of their comments this report counts, largest first."""
+    confirmed = _confirmed_campaigns(policy)
     stmt = (
         _counted_comments(
             policy,
             filters,
-            CampaignSignature.group_id,
+            confirmed.c.group_id,
             func.count(Comment.id),
             func.min(Comment.id),
         )
-        .join(CampaignSignature, CampaignSignature.comment_id == Comment.id)
-        .join(CampaignGroup, CampaignGroup.id == CampaignSignature.group_id)
-        .where(CampaignGroup.status == "confirmed")
-        .group_by(CampaignSignature.group_id)
-        .order_by(func.count(Comment.id).desc(), CampaignSignature.group_id)
+        .join(confirmed, confirmed.c.comment_id == Comment.id)
+        .group_by(confirmed.c.group_id)
+        .order_by(func.count(Comment.id).desc(), confirmed.c.group_id)
     )
     return [
         {"id": int(g), "size": int(n), "sample_comment_id": int(s)}
@@ -594,10 +622,9 @@ def _themes(
     """Themes in use with how many counted comments carry them, most first."""
     n = func.count(Comment.id.distinct())
     stmt = (
-        _counted_comments(policy, filters, Theme.id, Theme.name, Theme.name_key, n)
-        .join(CommentTheme, CommentTheme.comment_id == Comment.id)
-        .join(Theme, Theme.id == CommentTheme.theme_id)
-        .where(Theme.policy_id == policy.id, Theme.merged_into_id.is_(None))
+        _in_live_themes(
+            _counted_comments(policy, filters, Theme.id, Theme.name, Theme.name_key, n), policy
+        )
         .group_by(Theme.id, Theme.name, Theme.name_key)
         .order_by(n.desc(), Theme.name_key)
     )
@@ -845,7 +872,7 @@ def _top_comments(policy: Policy, filters: ReportFilters) -> dict[int, list[dict
         partition_by=CommentTheme.theme_id,
         order_by=(Comment.score.desc(), Comment.created_at.desc(), Comment.id.desc()),
     )
-    ranked = (
+    ranked = _in_live_themes(
         _counted_comments(
             policy,
             filters,
@@ -858,12 +885,9 @@ def _top_comments(policy: Policy, filters: ReportFilters) -> dict[int, list[dict
             func.substr(Comment.body, 1, EXCERPT_CHARS * 2).label("body"),
             rank.label("rn"),
             with_profile=True,
-        )
-        .join(CommentTheme, CommentTheme.comment_id == Comment.id)
-        .join(Theme, Theme.id == CommentTheme.theme_id)
-        .where(Theme.policy_id == policy.id, Theme.merged_into_id.is_(None))
-        .subquery()
-    )
+        ),
+        policy,
+    ).subquery()
     stmt = (
         select(
             ranked.c.theme_id,
