@@ -84,6 +84,12 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
             db.session.rollback()
             _empty_tables()
             db.engine.dispose()
+    # Every further app has its own engine: close its connections now, or they are closed
+    # by the garbage collector during some later test (a ResourceWarning fails that test).
+    for other in apps[1:]:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
