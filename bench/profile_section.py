@@ -19,22 +19,27 @@ import os
 import re
 import time
 
+from bench.b1_section_page import _facts
 from bench.common import SECRET, arguments, prepare_database
 
 
 def _app(url: str):
-    os.environ.update(
-        CONSULT_ENV="production",
-        SECRET_KEY=SECRET,
-        DATABASE_URL=url,
-        PUBLIC_BASE_URL="https://localhost",
-        TRUSTED_HOSTS="localhost",
-        RATELIMIT_STORAGE_URI="memory://",
-        RATELIMIT_ENABLED="false",
-    )
+    """The app in production mode; settings passed in, not through the environment, which
+    `config.py` has read already (B1's facts imported the app first)."""
+    os.environ.setdefault("SECRET_KEY", SECRET)
     from consult import create_app
 
-    return create_app("production")
+    return create_app(
+        "production",
+        {
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PUBLIC_BASE_URL": "https://localhost",
+            "TRUSTED_HOSTS": ["localhost"],
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_ENABLED": False,
+        },
+    )
 
 
 def _sign_in(app, email: str, password: str):
@@ -57,28 +62,20 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="the plan of the hot statement")
     args = parser.parse_args()
     url = prepare_database(args)
+    facts = _facts(url)  # the busiest section and a generated citizen, as B1 picks them
+    slug, top_level = facts["slug"], facts["top_level"]
     app = _app(url)
 
-    from sqlalchemy import event, select
+    from sqlalchemy import event
 
-    from consult.accounts.models import User
-    from consult.datagen import EMAIL_DOMAIN, GENERATED_PASSWORD, busiest_section
     from consult.extensions import db
 
     with app.app_context():
-        slug, top_level = busiest_section()
-        email = db.session.scalar(
-            select(User.email)
-            .where(User.role == "citizen", User.email.like(f"%@{EMAIL_DOMAIN}"))
-            .order_by(User.id)
-            .limit(1)
-        )
         engine = db.engine
-        db.session.remove()
     path = f"/policies/nsp-2022-2026/sections/{slug}"
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    readers = {"out": app.test_client(), "in": _sign_in(app, email, GENERATED_PASSWORD)}
+    readers = {"out": app.test_client(), "in": _sign_in(app, facts["email"], facts["password"])}
     print(f"{slug}: {top_level:,} top-level comments; {engine.dialect.name}; {args.views} views")
     for who, client in readers.items():
         for _ in range(5):

@@ -8,7 +8,17 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, false, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentCount, CommentRevision, Endorsement, Flag
@@ -182,7 +192,7 @@ ENDORSED, WRITTEN = "comments.endorsed", "comments.written"
 
 
 @lru_cache(maxsize=4)
-def reader_state_select(dialect: str) -> Select:
+def reader_state_select(dialect: str) -> CompoundSelect:
     """The reader's endorsements and own comments among the page's comments, and any of
     theirs awaiting moderation in the section, as rows (kind, item, value): one statement
     that reads the reader's own rows by index (their endorsements, their comments), never
@@ -207,7 +217,7 @@ def reader_state_select(dialect: str) -> Select:
             and_(Comment.section_id == bindparam("section_id"), Comment.status == "pending"),
         ),
     )
-    return endorsed.union_all(written)  # type: ignore[return-value]  # a CompoundSelect
+    return endorsed.union_all(written)
 
 
 def reader_state_from_rows(rows: Iterable[Sequence[Any]]) -> ReaderState:

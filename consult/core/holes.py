@@ -165,28 +165,28 @@ class Page:
         out: list[str] = []
         csrf: list[str] = []
 
-        def put(items: tuple[str | _Hole, ...]) -> None:
-            for item in items:
-                if type(item) is str:
-                    out.append(item)
-                elif item.name == CSRF:
-                    if not csrf:
-                        csrf.append(str(escape(generate_csrf())))
-                    out.append(csrf[0])
-                else:
-                    filler = holes.get(item.name)
-                    if filler is None:
-                        raise LookupError(f"no filler for the hole {item.name!r}")
-                    out.append(str(escape(filler(item.arg))))
+        def put(item: str | _Hole) -> None:
+            if type(item) is str:
+                out.append(item)
+            elif item.name == CSRF:
+                if not csrf:
+                    csrf.append(str(escape(generate_csrf())))
+                out.append(csrf[0])
+            else:
+                filler = holes.get(item.name)
+                if filler is None:
+                    raise LookupError(f"no filler for the hole {item.name!r}")
+                out.append(str(escape(filler(item.arg))))
 
         for part in self.parts:
-            if type(part) is _Choice:
-                decider = choices.get(part.name)
-                if decider is None:
-                    raise LookupError(f"no filler for the choice {part.name!r}")
-                put(part.own if decider(part.arg) else part.others)
-            else:
-                put((part,))  # type: ignore[arg-type]  # a string or a hole
+            if type(part) is not _Choice:
+                put(part)
+                continue
+            decider = choices.get(part.name)
+            if decider is None:
+                raise LookupError(f"no filler for the choice {part.name!r}")
+            for item in part.own if decider(part.arg) else part.others:
+                put(item)
         return "".join(out)
 
 

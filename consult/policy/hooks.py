@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, union_all
+from sqlalchemy import CompoundSelect, Select, union_all
 
 from consult.core import holes
 from consult.core.datafile import Checker, Text
@@ -122,7 +122,7 @@ class PersonalProvider:
       or from none for a reader who is not signed in.
     """
 
-    select: Callable[[str], Select]
+    select: Callable[[str], Select | CompoundSelect]
     params: Callable[[holes.Page], dict[str, Any]]
     parts: Callable[[Sequence[Sequence[Any]]], PersonalParts]
 
@@ -137,12 +137,12 @@ def register_personal_parts(name: str, provider: PersonalProvider) -> None:
 
 
 @lru_cache(maxsize=4)
-def reader_select(dialect: str) -> Select | None:
+def reader_select(dialect: str) -> Select | CompoundSelect | None:
     """Every domain's reader rows as one statement (None when no domain has any)."""
     selects = [provider.select(dialect) for provider in _PERSONAL.values()]
     if not selects:
         return None
-    return selects[0] if len(selects) == 1 else union_all(*selects)  # type: ignore[return-value]
+    return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
 def reader_params(page: holes.Page) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from typing import Any
 
 from flask import Response, current_app, g, make_response, request, session
 from flask_login import current_user
-from sqlalchemy import Select, select, true
+from sqlalchemy import CompoundSelect, Select, select, true
 
 from consult.accounts.permissions import viewer_class
 from consult.core import holes
@@ -55,7 +55,13 @@ from consult.core.static_files import assets_version
 from consult.extensions import cache, db
 from consult.policy import hooks
 from consult.policy.queries import PUBLIC_STATUSES, is_accepting_feedback
-from consult.policy.versions import SectionState, section_state, state_from_row, state_select
+from consult.policy.versions import (
+    STATE_WIDTH,
+    SectionState,
+    section_state,
+    state_from_row,
+    state_select,
+)
 
 # The section page's own arguments; anything else is rendered, never cached.
 CACHEABLE_ARGS = frozenset({"sort", "objective", "page"})
@@ -146,7 +152,7 @@ def personalise(html: str, section_id: int) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=8)
-def _state_with_reader_rows(reader: Select) -> Select:
+def _state_with_reader_rows(reader: Select | CompoundSelect) -> Select:
     """The section's state with the reader's own rows beside it, in one statement: one row
     per reader row (state repeated), or one with empty reader columns when there are none."""
     state = state_select().subquery("state")
@@ -175,7 +181,8 @@ def _read_together(
     rows = db.session.execute(_state_with_reader_rows(statement), params).all()
     if not rows:
         return None, None
-    return state_from_row(rows[0]), [row[7:] for row in rows if row[7] is not None]
+    own = [row[STATE_WIDTH:] for row in rows if row[STATE_WIDTH] is not None]
+    return state_from_row(rows[0]), own
 
 
 def _identity(viewer: str) -> str | None:

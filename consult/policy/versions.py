@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import chain
 from typing import Any
@@ -159,8 +159,11 @@ def state_select() -> Select:
 _STATE_SELECT: Select | None = None
 
 
+STATE_WIDTH = len(fields(SectionState))  # the columns of `state_select()`
+
+
 def state_from_row(row: Sequence[Any]) -> SectionState:
-    """A `SectionState` from the first seven columns of a row of `state_select()`."""
+    """A `SectionState` from the first `STATE_WIDTH` columns of a row of `state_select()`."""
     return SectionState(
         policy_id=row[0],
         section_id=row[1],
